@@ -1,0 +1,15 @@
+/** What a command may touch of the outside world; main.ts passes the real process's. */
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+  /** Aborted by SIGINT/SIGTERM. */
+  signal: AbortSignal
+}
+
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  run(args: string[], io: CliIo): Promise<number>
+}

@@ -1,0 +1,32 @@
+import { TillbridgeError } from '../shared/errors.js'
+import { EXIT } from '../shared/exit-codes.js'
+import type { CliIo } from './io.js'
+
+/** Turns an error into a message a technician can act on, and the exit code systemd acts on. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (!(err instanceof TillbridgeError)) {
+    io.stderr(`tillbridge: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    return EXIT.INTERNAL
+  }
+  io.stderr(`tillbridge: ${err.message}\n`)
+  const problems = err.details?.problems
+  if (Array.isArray(problems)) for (const p of problems) io.stderr(`  - ${String(p)}\n`)
+  return exitCodeFor(err)
+}
+
+export function exitCodeFor(err: TillbridgeError): number {
+  switch (err.code) {
+    case 'CONFIG_INVALID':
+    case 'SECRET_UNREADABLE':
+      return EXIT.CONFIG
+    case 'SCHEMA_MISMATCH':
+      return EXIT.SCHEMA
+    case 'STORAGE_FAILED':
+    case 'MIGRATION_FAILED':
+      return EXIT.STORAGE
+    case 'USAGE':
+      return EXIT.USAGE
+    default:
+      return EXIT.FAILURE
+  }
+}

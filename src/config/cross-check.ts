@@ -1,0 +1,41 @@
+import type { Config } from './schema.js'
+
+/** Rules that span several keys; run after the schema has accepted each key on its own. */
+export function crossCheckConfig(config: Config): string[] {
+  const problems: string[] = []
+  const setNames = new Set(config.provider.credentialSets.map((s) => s.name))
+  const msns = new Set(config.provider.salesUnits.map((u) => u.msn))
+
+  config.provider.salesUnits.forEach((unit, i) => {
+    if (!setNames.has(unit.credentialSet)) {
+      problems.push(`provider.salesUnits.${i}.credentialSet: no credential set named "${unit.credentialSet}"`)
+    }
+  })
+  if (config.provider.kind === 'vipps' && config.provider.salesUnits.length === 0) {
+    problems.push('provider.salesUnits: at least one sales unit is needed when provider.kind is "vipps"')
+  }
+  for (const msn of duplicates(config.provider.salesUnits.map((u) => u.msn))) {
+    problems.push(`provider.salesUnits: MSN ${msn} appears twice`)
+  }
+  for (const id of duplicates(config.gateway.tills.map((t) => t.id))) {
+    problems.push(`gateway.tills: till id "${id}" appears twice`)
+  }
+  config.gateway.tills.forEach((till, i) => {
+    if (till.tokenSha256 && till.token) problems.push(`gateway.tills.${i}: give tokenSha256 or token, not both`)
+    if (!till.tokenSha256 && !till.token) problems.push(`gateway.tills.${i}: needs tokenSha256 or token`)
+    if (till.msn && config.provider.kind === 'vipps' && !msns.has(till.msn)) {
+      problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
+    }
+  })
+  if (config.provider.maxRetryDelayMs < config.provider.minRetryDelayMs) {
+    problems.push('provider.maxRetryDelayMs: must be at least provider.minRetryDelayMs')
+  }
+  return problems
+}
+
+function duplicates(values: string[]): string[] {
+  const seen = new Set<string>()
+  const dup = new Set<string>()
+  for (const v of values) (seen.has(v) ? dup : seen).add(v)
+  return [...dup]
+}

@@ -1,0 +1,88 @@
+/**
+ * Masks secrets before a log line leaves the process. Three nets, because one is never enough:
+ * known secret values (read from config), secret-looking key names, and secret-looking text
+ * (Bearer tokens, JWTs, phone numbers) wherever it appears, including inside errors.
+ */
+
+const MASK = '[REDACTED]'
+
+const SECRET_KEYS = new Set(
+  [
+    'authorization',
+    'clientsecret',
+    'client_secret',
+    'clientid',
+    'client_id',
+    'subscriptionkey',
+    'ocp-apim-subscription-key',
+    'accesstoken',
+    'access_token',
+    'token',
+    'tilltoken',
+    'secret',
+    'password',
+    'admintoken',
+  ].map((k) => k.toLowerCase()),
+)
+const PHONE_KEYS = new Set(['phonenumber', 'phone', 'msisdn', 'mobilenumber'])
+
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g
+/** 10–15 digits, optionally after +, not part of a longer number: an MSISDN. */
+const PHONE = /(?<![\d])\+?\d{8,15}(?![\d])/g
+
+export function maskPhone(digits: string): string {
+  const plain = digits.replace(/^\+/, '')
+  return `${digits.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, plain.length - 2))}${plain.slice(-2)}`
+}
+
+export class Redactor {
+  #secrets: string[] = []
+
+  /** Registers literal secret values (client secret, keys, till tokens) to mask anywhere. */
+  addSecrets(values: Iterable<string>): void {
+    for (const v of values) if (v.length >= 4 && !this.#secrets.includes(v)) this.#secrets.push(v)
+    // Longest first, so a secret containing another is masked whole.
+    this.#secrets.sort((a, b) => b.length - a.length)
+  }
+
+  redactText(text: string): string {
+    let out = text
+    for (const s of this.#secrets) if (out.includes(s)) out = out.split(s).join(MASK)
+    return out
+      .replace(BEARER, `$1 ${MASK}`)
+      .replace(JWT, MASK)
+      .replace(PHONE, (m) => maskPhone(m))
+  }
+
+  /** Returns a redacted deep copy; Error objects become plain objects with their fields. */
+  redactValue(value: unknown, key = '', seen = new WeakSet<object>()): unknown {
+    const lower = key.toLowerCase()
+    if (typeof value === 'string') {
+      if (SECRET_KEYS.has(lower)) return MASK
+      if (PHONE_KEYS.has(lower)) return maskPhone(value)
+      return this.redactText(value)
+    }
+    if (typeof value !== 'object' || value === null) {
+      return SECRET_KEYS.has(lower) && value !== undefined ? MASK : value
+    }
+    if (seen.has(value)) return '[Circular]'
+    seen.add(value)
+    if (value instanceof Error) return this.redactValue(errorFields(value), key, seen)
+    if (Array.isArray(value)) return value.map((v) => this.redactValue(v, key, seen))
+    if (value instanceof Date) return value.toISOString()
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null ? MASK : this.redactValue(v, k, seen)
+    }
+    return out
+  }
+}
+
+function errorFields(err: Error): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: err.name, message: err.message }
+  for (const [k, v] of Object.entries(err)) out[k] = v
+  if (err.stack) out.stack = err.stack
+  if (err.cause !== undefined) out.cause = err.cause
+  return out
+}

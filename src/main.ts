@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The process entry point and the only file that touches process.*: arguments, signals,
+ * the exit code, and the last-resort forced exit.
+ */
+import { runCli } from './cli/index.js'
+
+const FORCED_EXIT_GRACE_MS = 30_000
+
+const controller = new AbortController()
+let signals = 0
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    signals += 1
+    if (signals > 1) {
+      // A second signal during shutdown means the operator wants out now.
+      process.stderr.write(`tillbridge: second ${sig}, exiting at once\n`)
+      process.exit(130)
+    }
+    controller.abort(sig)
+    // Last resort if a component hangs past every deadline of its own.
+    setTimeout(() => process.exit(2), FORCED_EXIT_GRACE_MS).unref()
+  })
+}
+
+const exitCode = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  signal: controller.signal,
+})
+process.exitCode = exitCode

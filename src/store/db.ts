@@ -1,0 +1,69 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { TillbridgeError } from '../shared/errors.js'
+
+export type Db = Database.Database
+
+export interface OpenOptions {
+  busyTimeoutMs: number
+  readonly?: boolean
+}
+
+/** SQLite's value for synchronous=FULL. */
+const SYNCHRONOUS_FULL = 2
+
+/**
+ * Opens the journal the same way every time. better-sqlite3 defaults a reopened WAL database to
+ * synchronous=NORMAL, which can lose the last commits on power loss; a payment the till was told
+ * is accepted must survive that, so FULL is set on every open and read back to prove it.
+ */
+export function openDatabase(path: string, options: OpenOptions): Db {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  let db: Db
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
+  } catch (err) {
+    throw storageError(`cannot open journal ${path}`, err)
+  }
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs)}`)
+    if (!options.readonly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true })
+      if (path !== ':memory:' && mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}, not wal`)
+    }
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    const sync = db.pragma('synchronous', { simple: true })
+    if (sync !== SYNCHRONOUS_FULL) throw new Error(`synchronous is ${String(sync)}, not FULL (2)`)
+    if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new Error('foreign_keys could not be enabled')
+  } catch (err) {
+    db.close()
+    throw storageError(`cannot set up journal ${path}`, err)
+  }
+  return db
+}
+
+/** True for errors after which the outcome of a write is unknown: the daemon must stop. */
+export function isFatalStorageError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return false
+  return (
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'SQLITE_FULL' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_CORRUPT') ||
+    code === 'SQLITE_CANTOPEN' ||
+    code === 'SQLITE_NOTADB'
+  )
+}
+
+export function storageError(message: string, cause: unknown): TillbridgeError {
+  const code = (cause as { code?: string } | null)?.code
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  return new TillbridgeError('STORAGE_FAILED', `${message}: ${reason}`, {
+    cause,
+    retryable: true,
+    details: code ? { sqliteCode: code } : undefined,
+  })
+}
