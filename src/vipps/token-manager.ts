@@ -62,6 +62,7 @@ export class TokenManager {
   #lastFailure: ProviderError | undefined
   #timer: TimerHandle | undefined
   #stopping: AbortController | undefined
+  #stopped = false
 
   constructor(options: TokenManagerOptions) {
     this.name = options.name
@@ -71,12 +72,14 @@ export class TokenManager {
   /** Fetches a first token in the background and keeps it fresh until stop(). */
   async start(): Promise<void> {
     this.#stopping = new AbortController()
+    this.#stopped = false
     this.#schedule(0)
   }
 
   async stop(): Promise<void> {
     const stopping = this.#stopping
     this.#stopping = undefined
+    this.#stopped = true
     if (this.#timer) this.#o.clock.clearTimeout(this.#timer)
     this.#timer = undefined
     stopping?.abort(new Error('token manager stopped'))
@@ -138,6 +141,8 @@ export class TokenManager {
 
   #failed(err: unknown): never {
     const error = classifyThrown(err, 'accessToken')
+    // A fetch cut short by stop() is no outage.
+    if (this.#stopped) throw error
     this.#failures += 1
     const delay = backoffDelay(this.#failures, this.#o.backoff ?? DEFAULT_BACKOFF, this.#o.random)
     this.#nextFetchAt = this.#o.clock.monotonic() + delay
@@ -260,8 +265,9 @@ export class TokenManager {
 
 /** Any 4xx from the token endpoint means the keys are wrong; 5xx and 429 are outages. */
 function tokenEndpointError(status: number, text: string): ProviderError {
-  const problem = parseProblem(text)
-  const facts = { status, operation: 'accessToken', ...problem }
+  // No title: Azure AD's descriptions quote the client_id, which must not reach logs or errors.
+  const { traceId } = parseProblem(text)
+  const facts = { status, operation: 'accessToken', ...(traceId ? { traceId } : {}) }
   const message = `Vipps answered ${status} to accessToken`
   if (status >= 500 || status === 429 || status === 408 || status === 423) {
     return new ProviderError('PROVIDER_UNAVAILABLE', message, facts)

@@ -149,6 +149,7 @@ export async function runUntilSettled<T>(
       outcome = { error }
     },
   )
+  await clock.advance(0)
   for (let i = 0; i < maxSteps && !outcome; i++) await clock.advance(stepMs)
   if (!outcome) throw new Error('promise did not settle')
   return outcome
