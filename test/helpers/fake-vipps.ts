@@ -15,7 +15,7 @@ export interface FakeRequest {
 export type FakeReply =
   | { status: number; body?: unknown; raw?: string; headers?: Record<string, string> }
   | { drop: 'before' | 'after'; code?: string }
-  | { delayMs: number; then: FakeReply }
+  | { delayMs: number; reply: FakeReply }
 
 type Handler = (req: FakeRequest) => FakeReply
 
@@ -108,7 +108,7 @@ export class FakeVipps {
   async #answer(reply: FakeReply, signal: AbortSignal | undefined): Promise<Response> {
     if ('delayMs' in reply) {
       await this.#clock.sleep(reply.delayMs, signal)
-      return this.#answer(reply.then, signal)
+      return this.#answer(reply.reply, signal)
     }
     if ('drop' in reply) {
       const cause = Object.assign(new Error('other side closed'), { code: reply.code ?? 'UND_ERR_SOCKET' })

@@ -172,7 +172,7 @@ describe('VippsHttp: what is not retried', () => {
 describe('VippsHttp: time limits', () => {
   it('times out a slow attempt and retries it', async () => {
     const { clock, vipps, epayment } = fakeVippsClients()
-    vipps.replies.push({ delayMs: 10_000, then: okModification }, okModification)
+    vipps.replies.push({ delayMs: 10_000, reply: okModification }, okModification)
     const outcome = await runUntilSettled(clock, epayment.capturePayment(REF, capture), { stepMs: 100 })
     expect(outcome.value).toEqual({ reference: REF })
     const [first, second] = vipps.apiRequests
@@ -203,7 +203,7 @@ describe('VippsHttp: time limits', () => {
 
   it('ends at once when the caller aborts, with an error saying the outcome is unknown', async () => {
     const { clock, vipps, epayment } = fakeVippsClients()
-    vipps.handler = () => ({ delayMs: 60_000, then: okModification })
+    vipps.handler = () => ({ delayMs: 60_000, reply: okModification })
     const controller = new AbortController()
     const pending = epayment.capturePayment(REF, capture, { signal: controller.signal })
     await clock.advance(500)
@@ -215,7 +215,7 @@ describe('VippsHttp: time limits', () => {
 
   it('cuts an attempt that would outlive the deadline', async () => {
     const { clock, vipps, epayment } = fakeVippsClients({ provider: { attemptTimeoutMs: 60_000 } })
-    vipps.handler = () => ({ delayMs: 60_000, then: okModification })
+    vipps.handler = () => ({ delayMs: 60_000, reply: okModification })
     const pending = epayment.getPayment(REF, { deadlineMs: 3000 })
     const error = await failureOf(pending, clock)
     expect(error.message).toMatch(/deadline of 3000 ms exceeded/)

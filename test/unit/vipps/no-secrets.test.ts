@@ -58,7 +58,7 @@ describe('no secret or token leaves the Vipps client', () => {
     await run(epayment.getPayment(REF))
     await clock.advance(60_000)
     await run(epayment.getPayment(REF))
-    vipps.replies.push({ status: 500 }, { drop: 'before' }, { delayMs: 5000, then: { status: 200 } })
+    vipps.replies.push({ status: 500 }, { drop: 'before' }, { delayMs: 5000, reply: { status: 200 } })
     await run(epayment.capturePayment(REF, capture))
     vipps.revokeTokens()
     vipps.replies.push({ status: 409, body: problem(409, '4010') })

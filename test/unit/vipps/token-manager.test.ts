@@ -122,7 +122,7 @@ describe('TokenManager', () => {
   it('takes the lifetime from expires_in as a string, measured from before the request was sent', async () => {
     const { clock, vipps, manager } = setup()
     vipps.tokenReplies.push(
-      { delayMs: 2000, then: { status: 200, body: { access_token: 'slow-token', expires_in: '100' } } },
+      { delayMs: 2000, reply: { status: 200, body: { access_token: 'slow-token', expires_in: '100' } } },
       { status: 503 },
     )
     const first = manager.getToken()
@@ -206,7 +206,7 @@ describe('TokenManager', () => {
 
   it('times out a token request that gets no answer', async () => {
     const { clock, vipps, manager } = setup()
-    vipps.tokenReplies.push({ delayMs: 60_000, then: { status: 200 } })
+    vipps.tokenReplies.push({ delayMs: 60_000, reply: { status: 200 } })
     const pending = manager.getToken().catch((e: unknown) => e)
     await clock.advance(5000)
     expect(await pending).toMatchObject({ code: 'PROVIDER_UNAVAILABLE' })

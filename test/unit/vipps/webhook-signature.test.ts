@@ -13,17 +13,19 @@ const VECTOR = {
   signature: 'agAiSyogQbDHpeucoNwYz+yAr5nJ+v+zasdkSbqzv+U=',
 }
 
+const HEADERS = {
+  'x-ms-date': VECTOR.date,
+  'x-ms-content-sha256': VECTOR.contentHash,
+  host: VECTOR.host,
+  authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${VECTOR.signature}`,
+}
+
 function delivery(overrides: Partial<Parameters<typeof verifyWebhookSignature>[0]> = {}) {
   return {
     method: 'POST',
     pathAndQuery: VECTOR.pathAndQuery,
     host: VECTOR.host,
-    headers: {
-      'x-ms-date': VECTOR.date,
-      'x-ms-content-sha256': VECTOR.contentHash,
-      host: VECTOR.host,
-      authorization: `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=${VECTOR.signature}`,
-    },
+    headers: HEADERS,
     rawBody: Buffer.from(VECTOR.body, 'utf8'),
     secret: VECTOR.secret,
     ...overrides,
@@ -34,11 +36,11 @@ describe('verifyWebhookSignature', () => {
   it('accepts the published test vector (Buffer, string and Headers forms)', () => {
     expect(verifyWebhookSignature(delivery())).toEqual({ valid: true })
     expect(verifyWebhookSignature(delivery({ rawBody: VECTOR.body }))).toEqual({ valid: true })
-    expect(verifyWebhookSignature(delivery({ headers: new Headers(delivery().headers) }))).toEqual({ valid: true })
+    expect(verifyWebhookSignature(delivery({ headers: new Headers(HEADERS) }))).toEqual({ valid: true })
   })
 
   it('finds headers whatever their case', () => {
-    const upper = Object.fromEntries(Object.entries(delivery().headers).map(([k, v]) => [k.toUpperCase(), v]))
+    const upper = Object.fromEntries(Object.entries(HEADERS).map(([k, v]) => [k.toUpperCase(), v]))
     expect(verifyWebhookSignature(delivery({ headers: upper }))).toEqual({ valid: true })
   })
 
@@ -52,12 +54,12 @@ describe('verifyWebhookSignature', () => {
   it('refuses a changed body even when the attacker fixes the content hash', () => {
     const body = VECTOR.body.replace('hello', 'hallo')
     const hash = createHash('sha256').update(body).digest('base64')
-    const headers = { ...delivery().headers, 'x-ms-content-sha256': hash }
+    const headers = { ...HEADERS, 'x-ms-content-sha256': hash }
     expect(verifyWebhookSignature(delivery({ rawBody: body, headers }))).toEqual({ valid: false, reason: 'signature' })
   })
 
   it('refuses a changed date, path, host or secret', () => {
-    const headers = { ...delivery().headers, 'x-ms-date': 'Thu, 30 Mar 2023 08:38:33 GMT' }
+    const headers = { ...HEADERS, 'x-ms-date': 'Thu, 30 Mar 2023 08:38:33 GMT' }
     expect(verifyWebhookSignature(delivery({ headers }))).toMatchObject({ valid: false, reason: 'signature' })
     expect(verifyWebhookSignature(delivery({ pathAndQuery: `${VECTOR.pathAndQuery}?x=1` }))).toMatchObject({
       valid: false,
@@ -69,7 +71,7 @@ describe('verifyWebhookSignature', () => {
   })
 
   it('refuses a truncated or missing Authorization header', () => {
-    const base = delivery().headers
+    const base = HEADERS
     expect(
       verifyWebhookSignature(delivery({ headers: { ...base, authorization: base.authorization.slice(0, -1) } })),
     ).toMatchObject({ valid: false, reason: 'signature' })
