@@ -6,6 +6,7 @@ import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
+import { VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -26,6 +27,8 @@ export interface AppContext {
   fetch: typeof globalThis.fetch
   fatal: FatalReporter
   journal: Journal
+  /** The Vipps clients per sales unit; undefined until the simulator wiring exists (see below). */
+  vipps: VippsClients | undefined
   /** In start order; stopped in reverse. */
   components: Component[]
 }
@@ -50,7 +53,21 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
-  const components: Component[] = [journal]
+  // @TODO(integrator): for provider.kind "simulator", build VippsClients with
+  // singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS) and baseUrl () => simulator.baseUrl.
+  const vipps =
+    config.provider.kind === 'vipps'
+      ? new VippsClients({
+          setup: vippsSetupFromConfig(config.provider, secrets),
+          provider: config.provider,
+          baseUrl: () => config.provider.baseUrl,
+          fetch: fetchImpl,
+          clock,
+          log,
+        })
+      : undefined
+
+  const components: Component[] = [journal, ...(vipps ? [vipps] : [])]
 
   return {
     config,
@@ -61,6 +78,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fetch: fetchImpl,
     fatal,
     journal,
+    vipps,
     components,
   }
 }

@@ -19,3 +19,12 @@ export function systemHeaders(system: SystemInfo): Record<string, string> {
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`
 }
+
+/** Calls fetch as a plain function: a fetch taken from an options object must not get it as `this`. */
+export function callFetch(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  init: RequestInit,
+): ReturnType<typeof globalThis.fetch> {
+  return fetchImpl.call(undefined, url, init)
+}

@@ -6,7 +6,7 @@ import type { CallOptions } from './api.js'
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js'
 import { certainlyNotApplied, classifyStatus, classifyThrown } from './classify.js'
 import { ProviderError } from './errors.js'
-import { joinUrl, type SystemInfo, systemHeaders } from './headers.js'
+import { callFetch, joinUrl, type SystemInfo, systemHeaders } from './headers.js'
 import type { HealthTracker } from './health.js'
 import { parseProblem } from './problem.js'
 
@@ -166,7 +166,7 @@ export class VippsHttp {
       reason: () => new AttemptTimeout(policy.attemptTimeoutMs),
     })
     try {
-      const response = await this.#o.fetch(joinUrl(this.#o.baseUrl(), spec.path), {
+      const response = await callFetch(this.#o.fetch, joinUrl(this.#o.baseUrl(), spec.path), {
         method: spec.method,
         headers: this.#headers(spec, token),
         ...(spec.body === undefined ? {} : { body: spec.body }),

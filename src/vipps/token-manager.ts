@@ -5,7 +5,7 @@ import { AttemptTimeout, linkedAbort, raceSignal } from './abort.js'
 import { type BackoffPolicy, backoffDelay } from './backoff.js'
 import { classifyThrown } from './classify.js'
 import { ProviderError } from './errors.js'
-import { joinUrl, type SystemInfo, systemHeaders } from './headers.js'
+import { callFetch, joinUrl, type SystemInfo, systemHeaders } from './headers.js'
 import type { HealthTracker } from './health.js'
 import { parseProblem } from './problem.js'
 
@@ -204,7 +204,7 @@ export class TokenManager {
     let status: number
     let text: string
     try {
-      const response = await this.#o.fetch(joinUrl(this.#o.baseUrl(), '/accesstoken/get'), {
+      const response = await callFetch(this.#o.fetch, joinUrl(this.#o.baseUrl(), '/accesstoken/get'), {
         method: 'POST',
         headers: {
           client_id: credentials.clientId,
