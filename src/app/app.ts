@@ -27,7 +27,7 @@ export class App {
       }
       this.#started.push(component)
     }
-    log.info('ready', { listening: this.listening(), journal: this.context.journal.path, pid: process.pid })
+    log.info('ready', { listening: this.listening(), journal: this.context.journal.path })
   }
 
   /** Every address the started components serve. */

@@ -1,6 +1,8 @@
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
+import { createNotifier } from '../ops/sd-notify.js'
+import { SystemdIntegration } from '../ops/systemd.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
@@ -14,6 +16,13 @@ export interface AppOverrides {
   redactor?: Redactor
   fetch?: typeof globalThis.fetch
   db?: Db
+  /** Environment and pid of the process (NOTIFY_SOCKET, WATCHDOG_USEC, CREDENTIALS_DIRECTORY). */
+  runtime?: RuntimeInfo
+}
+
+export interface RuntimeInfo {
+  env: NodeJS.ProcessEnv
+  pid: number
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -51,6 +60,20 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   })
 
   const components: Component[] = [journal]
+
+  // Last to start, first to stop: READY=1 only when everything before it is up.
+  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
+  components.push(
+    new SystemdIntegration({
+      notifier: createNotifier(runtime.env, runtime.pid),
+      env: runtime.env,
+      pid: runtime.pid,
+      clock,
+      log: log.child({ subsystem: 'systemd' }),
+      probes: [() => journal.probeWrite()],
+      status: () => 'accepting tills',
+    }),
+  )
 
   return {
     config,
