@@ -72,6 +72,16 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
+  const readiness = { ready: false }
+  const statusSources: StatusSources = {
+    version: VERSION,
+    providerKind: config.provider.kind,
+    now: () => clock.now(),
+    ready: () => readiness.ready,
+    journal: () => journalSize(config.journal.path),
+  }
+  const metrics = new DaemonMetrics(statusSources)
+
   // @TODO(integrator): for provider.kind "simulator", build VippsClients with
   // singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS) and baseUrl () => simulator.baseUrl.
   const vipps =
@@ -83,20 +93,21 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
           fetch: fetchImpl,
           clock,
           log,
+          onCall: (operation, outcome, seconds) => metrics.observeCall(operation, outcome, seconds),
         })
       : undefined
 
+  if (vipps) {
+    const health = vipps.health
+    statusSources.provider = () => ({
+      state: health.state,
+      ...(health.detail === undefined ? {} : { detail: health.detail }),
+      tokenSecondsLeft: health.tokenSecondsLeft(),
+    })
+  }
+
   const components: Component[] = [journal, ...(vipps ? [vipps] : [])]
 
-  const readiness = { ready: false }
-  const statusSources: StatusSources = {
-    version: VERSION,
-    providerKind: config.provider.kind,
-    now: () => clock.now(),
-    ready: () => readiness.ready,
-    journal: () => journalSize(config.journal.path),
-  }
-  const metrics = new DaemonMetrics(statusSources)
   if (config.admin.enabled) {
     components.push(
       new AdminServer({

@@ -38,6 +38,8 @@ export interface VippsClientsOptions {
   log: Logger
   random?: () => number
   tokenBackoff?: BackoffPolicy
+  /** Told of every finished API call (for metrics). */
+  onCall?: (operation: string, outcome: string, seconds: number) => void
 }
 
 interface SalesUnitClients {
@@ -106,6 +108,7 @@ export class VippsClients implements Component {
           maxDelayMs: provider.maxRetryDelayMs,
         },
         ...(options.random ? { random: options.random } : {}),
+        ...(options.onCall ? { onCall: options.onCall } : {}),
       })
       this.#units.set(unit.msn, { epayment: new EpaymentClient(http), merchant: new MerchantClient(http) })
     }

@@ -37,6 +37,8 @@ export interface VippsHttpOptions {
   health: HealthTracker
   policy: RetryPolicy
   random?: () => number
+  /** Told of every finished call: operation, outcome ("ok" or the error code), seconds taken. */
+  onCall?: (operation: string, outcome: string, seconds: number) => void
 }
 
 export interface RequestSpec {
@@ -115,10 +117,12 @@ export class VippsHttp {
           this.#waitBeforeRetry(spec, error, retriesConsumed + 1, startedAt + deadlineMs, call.signal),
       })
       this.#o.health.answered()
+      this.#o.onCall?.(spec.operation, 'ok', (clock.monotonic() - startedAt) / 1000)
       return answer
     } catch (err) {
       const error = this.#finalError(spec, err, call.signal, state.last)
       this.#report(spec, error)
+      this.#o.onCall?.(spec.operation, error.code, (clock.monotonic() - startedAt) / 1000)
       throw error
     } finally {
       call.dispose()

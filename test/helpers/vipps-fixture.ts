@@ -27,6 +27,8 @@ export function fakeVippsClients(
     log?: Logger
     credentials?: typeof TEST_CREDENTIALS
     baseUrl?: string
+    /** E.g. a recording, conformance-checking wrapper (recording-fetch.ts). */
+    wrapFetch?: (inner: typeof globalThis.fetch) => typeof globalThis.fetch
   } = {},
 ) {
   const clock = new ManualClock()
@@ -35,7 +37,7 @@ export function fakeVippsClients(
     setup: singleUnitSetup('store', { ...(options.credentials ?? TEST_CREDENTIALS), msn: TEST_MSN }),
     provider: { ...TEST_PROVIDER, ...options.provider },
     baseUrl: () => options.baseUrl ?? 'https://apitest.vipps.no',
-    fetch: vipps.fetch,
+    fetch: options.wrapFetch ? options.wrapFetch(vipps.fetch) : vipps.fetch,
     clock,
     log: options.log ?? createSilentLogger(),
     random: () => 0.5,

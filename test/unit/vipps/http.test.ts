@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { modificationBody } from '../../../src/vipps/api.js'
 import { ProviderError } from '../../../src/vipps/errors.js'
 import { problem, runUntilSettled } from '../../helpers/fake-vipps.js'
+import { useConformingFetch } from '../../helpers/recording-fetch.js'
 import { fakeVippsClients, TEST_CREDENTIALS, TEST_MSN } from '../../helpers/vipps-fixture.js'
+
+const conforming = useConformingFetch()
+const wrapFetch = (inner: typeof globalThis.fetch) => conforming(inner).fetch
 
 const REF = 'tb-s1-000123'
 const capture = { idempotencyKey: `${REF}-cap1`, body: modificationBody.capture({ currency: 'NOK', value: 1000 }) }
@@ -16,7 +20,7 @@ async function failureOf(promise: Promise<unknown>, clock: { advance(ms: number)
 
 describe('VippsHttp: what every attempt sends', () => {
   it('sends every header, and the same key and bytes in a new request on every retry', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push(
       { status: 500 },
       { status: 502 },
@@ -55,7 +59,7 @@ describe('VippsHttp: what every attempt sends', () => {
   })
 
   it('honours Retry-After given as an HTTP date', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push(
       () => ({ status: 429, headers: { 'retry-after': new Date(clock.now() + 5000).toUTCString() } }),
       { status: 200, body: {} },
@@ -66,7 +70,7 @@ describe('VippsHttp: what every attempt sends', () => {
   })
 
   it('retries Vipps codes 6160 and 6280 with the same key', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push(
       { status: 400, body: problem(400, '6160', 'Order processing') },
       { status: 400, body: problem(400, '6280', 'Capture failed') },
@@ -77,10 +81,12 @@ describe('VippsHttp: what every attempt sends', () => {
   })
 
   it('gives a cancel the body {"cancelTransactionOnly":…} and a create its stored bytes', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     const cancel = { idempotencyKey: `${REF}-x`, body: modificationBody.cancel(true) }
     await runUntilSettled(clock, epayment.cancelPayment(REF, cancel))
-    const create = { idempotencyKey: `${REF}-c`, body: '{"reference":"tb-s1-000123" , "odd":"spacing kept"}' }
+    const createBody = `{"amount":{"currency":"NOK","value":1000},"paymentMethod":{"type":"WALLET"},"reference":"${REF}",
+      "userFlow":"QR","customerInteraction":"CUSTOMER_PRESENT"}`
+    const create = { idempotencyKey: `${REF}-c`, body: createBody }
     vipps.replies.push({ status: 201, body: { reference: REF } })
     await runUntilSettled(clock, epayment.createPayment(create))
     const [cancelReq, createReq] = vipps.apiRequests
@@ -98,7 +104,7 @@ describe('VippsHttp: what is not retried', () => {
     [409, '4010', 'PROVIDER_CONFLICT'],
     [422, undefined, 'PROVIDER_REJECTED'],
   ])('%i (Vipps code %s) is final after one attempt: %s', async (status, code, errorCode) => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ status, body: problem(status, code, 'Some title') })
     const error = await failureOf(epayment.capturePayment(REF, capture), clock)
     expect(vipps.apiRequests).toHaveLength(1)
@@ -114,7 +120,7 @@ describe('VippsHttp: what is not retried', () => {
   })
 
   it('tolerates non-RFC-7807 bodies from Azure', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ status: 403, body: { statusCode: 403, message: 'Out of call volume quota.' } })
     const error = await failureOf(epayment.getPayment(REF), clock)
     expect(error).toMatchObject({ code: 'PROVIDER_UNAUTHORIZED', status: 403, title: 'Out of call volume quota.' })
@@ -124,7 +130,7 @@ describe('VippsHttp: what is not retried', () => {
   })
 
   it('on a 401 invalidates the token, refreshes once and retries once', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     await runUntilSettled(clock, epayment.getPayment(REF))
     vipps.revokeTokens()
     await runUntilSettled(clock, epayment.capturePayment(REF, capture))
@@ -137,7 +143,7 @@ describe('VippsHttp: what is not retried', () => {
   })
 
   it('a second 401 in the same call is final: PROVIDER_UNAUTHORIZED', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ status: 401, body: { statusCode: 401, message: 'Access denied' } })
     vipps.replies.push({ status: 401, body: { statusCode: 401, message: 'Access denied' } })
     const error = await failureOf(epayment.capturePayment(REF, capture), clock)
@@ -147,7 +153,7 @@ describe('VippsHttp: what is not retried', () => {
   })
 
   it('refreshes only once per call, even when a later attempt meets another 401', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ status: 401 }, { status: 503 }, { status: 401 })
     const error = await failureOf(epayment.capturePayment(REF, capture), clock)
     expect(error).toMatchObject({ code: 'PROVIDER_UNAUTHORIZED', status: 401 })
@@ -156,7 +162,7 @@ describe('VippsHttp: what is not retried', () => {
   })
 
   it('does not retry a POST without a key unless nothing can have happened', async () => {
-    const { clock, vipps, merchant } = fakeVippsClients()
+    const { clock, vipps, merchant } = fakeVippsClients({ wrapFetch })
     const request = { url: 'https://example.com/hook', events: ['epayments.payment.captured.v1'] }
     vipps.replies.push({ status: 500 })
     await failureOf(merchant.registerWebhook(request), clock)
@@ -171,7 +177,7 @@ describe('VippsHttp: what is not retried', () => {
 
 describe('VippsHttp: time limits', () => {
   it('times out a slow attempt and retries it', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ delayMs: 10_000, reply: okModification }, okModification)
     const outcome = await runUntilSettled(clock, epayment.capturePayment(REF, capture), { stepMs: 100 })
     expect(outcome.value).toEqual({ reference: REF })
@@ -180,7 +186,7 @@ describe('VippsHttp: time limits', () => {
   })
 
   it('gives up at the deadline with a retryable error, and health goes down', async () => {
-    const { clock, vipps, epayment, clients } = fakeVippsClients({ provider: { retries: 20 } })
+    const { clock, vipps, epayment, clients } = fakeVippsClients({ wrapFetch, provider: { retries: 20 } })
     vipps.handler = () => ({ status: 503 })
     const states: string[] = []
     clients.health.onChange((state) => states.push(state))
@@ -195,14 +201,14 @@ describe('VippsHttp: time limits', () => {
   })
 
   it('stops after the configured number of retries', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients({ provider: { retries: 2 } })
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch, provider: { retries: 2 } })
     vipps.handler = () => ({ status: 500 })
     await failureOf(epayment.getPayment(REF), clock)
     expect(vipps.apiRequests).toHaveLength(3)
   })
 
   it('ends at once when the caller aborts, with an error saying the outcome is unknown', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.handler = () => ({ delayMs: 60_000, reply: okModification })
     const controller = new AbortController()
     const pending = epayment.capturePayment(REF, capture, { signal: controller.signal })
@@ -214,7 +220,7 @@ describe('VippsHttp: time limits', () => {
   })
 
   it('cuts an attempt that would outlive the deadline', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients({ provider: { attemptTimeoutMs: 60_000 } })
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch, provider: { attemptTimeoutMs: 60_000 } })
     vipps.handler = () => ({ delayMs: 60_000, reply: okModification })
     const pending = epayment.getPayment(REF, { deadlineMs: 3000 })
     const error = await failureOf(pending, clock)
@@ -223,7 +229,7 @@ describe('VippsHttp: time limits', () => {
   })
 
   it('retries through a token outage, one token request per backoff step', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.tokenReplies.push({ status: 503 }, { status: 503 }, { status: 503 })
     const outcome = await runUntilSettled(clock, epayment.getPayment(REF), { stepMs: 50 })
     expect(outcome.error).toBeUndefined()

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest'
 import winston from 'winston'
 import { modificationBody } from '../../../src/vipps/api.js'
 import { problem, runUntilSettled } from '../../helpers/fake-vipps.js'
+import { useConformingFetch } from '../../helpers/recording-fetch.js'
 import { fakeVippsClients } from '../../helpers/vipps-fixture.js'
+
+const conforming = useConformingFetch()
+const wrapFetch = (inner: typeof globalThis.fetch) => conforming(inner).fetch
 
 const CANARY = {
   clientId: '0c0a4a11-ca4a-4a11-8ca4-000000c0a4a1',
@@ -43,7 +47,12 @@ function describeError(err: unknown): string {
 describe('no secret or token leaves the Vipps client', () => {
   it('in logs or errors, across success, refusals, retries, timeouts and token failures', async () => {
     const { log, lines } = rawLogger()
-    const { clock, vipps, epayment } = fakeVippsClients({ log, credentials: CANARY, provider: { retries: 3 } })
+    const { clock, vipps, epayment } = fakeVippsClients({
+      wrapFetch,
+      log,
+      credentials: CANARY,
+      provider: { retries: 3 },
+    })
     const capture = { idempotencyKey: `${REF}-cap1`, body: modificationBody.capture({ currency: 'NOK', value: 100 }) }
     const texts: string[] = []
     const run = async (promise: Promise<unknown>) => {

@@ -3,13 +3,17 @@ import { createSilentLogger } from '../../../src/log/logger.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
 import { VippsClients, vippsSetupFromConfig } from '../../../src/vipps/clients.js'
 import { FakeVipps, runUntilSettled } from '../../helpers/fake-vipps.js'
+import { useConformingFetch } from '../../helpers/recording-fetch.js'
 import { fakeVippsClients, TEST_CREDENTIALS, TEST_MSN, TEST_PROVIDER } from '../../helpers/vipps-fixture.js'
+
+const conforming = useConformingFetch()
+const wrapFetch = (inner: typeof globalThis.fetch) => conforming(inner).fetch
 
 const REF = 'tb-s1-000123'
 
 describe('EpaymentClient', () => {
   it('reads a payment and its event log by reference', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     vipps.replies.push({ status: 200, body: { reference: REF, state: 'CREATED' } }, { status: 200, body: [] })
     expect((await runUntilSettled(clock, epayment.getPayment(REF))).value).toMatchObject({ state: 'CREATED' })
     expect((await runUntilSettled(clock, epayment.getEvents(REF))).value).toEqual([])
@@ -22,7 +26,7 @@ describe('EpaymentClient', () => {
   })
 
   it('refuses a bad reference or key before sending anything', async () => {
-    const { vipps, epayment } = fakeVippsClients()
+    const { vipps, epayment } = fakeVippsClients({ wrapFetch })
     const body = '{}'
     await expect(epayment.getPayment('../../x')).rejects.toMatchObject({ code: 'PROVIDER_REJECTED' })
     await expect(epayment.capturePayment('short', { idempotencyKey: 'k', body })).rejects.toMatchObject({
@@ -38,7 +42,7 @@ describe('EpaymentClient', () => {
   })
 
   it('sends test approve in the test environment', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     await runUntilSettled(clock, epayment.testApprove(REF, { customer: { phoneNumber: '4791234561' } }))
     expect(vipps.apiRequests[0]).toMatchObject({
       method: 'POST',
@@ -50,7 +54,7 @@ describe('EpaymentClient', () => {
   it.each(['https://api.vipps.no', 'https://API.vipps.no/', 'https://api.vipps.no./'])(
     'refuses test approve against production (%s)',
     async (baseUrl) => {
-      const { vipps, epayment } = fakeVippsClients({ baseUrl })
+      const { vipps, epayment } = fakeVippsClients({ wrapFetch, baseUrl })
       await expect(epayment.testApprove(REF, { token: 'abc' })).rejects.toMatchObject({
         code: 'PROVIDER_REJECTED',
         message: 'testApprove refused: the base URL is production',
@@ -62,7 +66,7 @@ describe('EpaymentClient', () => {
 
 describe('MerchantClient', () => {
   it('reads the sales unit and manages webhooks', async () => {
-    const { clock, vipps, merchant } = fakeVippsClients()
+    const { clock, vipps, merchant } = fakeVippsClients({ wrapFetch })
     const hook = { id: '0f8fad5b-d9cb-469f-a165-70867728950e', url: 'https://example.com/h', events: ['e'] }
     vipps.replies.push(
       { status: 200, body: { msn: TEST_MSN, name: 'Shop' } },
@@ -112,7 +116,7 @@ describe('VippsClients', () => {
       setup,
       provider: TEST_PROVIDER,
       baseUrl: () => 'https://apitest.vipps.no',
-      fetch: vipps.fetch,
+      fetch: wrapFetch(vipps.fetch),
       clock,
       log: createSilentLogger(),
     })
@@ -133,7 +137,7 @@ describe('VippsClients', () => {
   })
 
   it('names the MSN on the token request of a merchant key set', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients()
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
     await runUntilSettled(clock, epayment.getPayment(REF))
     expect(vipps.tokenRequests[0]?.headers['merchant-serial-number']).toBe(TEST_MSN)
   })

@@ -5,6 +5,7 @@ import { ProviderError } from '../../../src/vipps/errors.js'
 import { HealthTracker } from '../../../src/vipps/health.js'
 import { TokenManager } from '../../../src/vipps/token-manager.js'
 import { FakeVipps } from '../../helpers/fake-vipps.js'
+import { useConformingFetch } from '../../helpers/recording-fetch.js'
 
 const DAY = 86_400_000
 const credentials = {
@@ -13,6 +14,7 @@ const credentials = {
   subscriptionKey: 'subscription-key-value',
 }
 
+const conforming = useConformingFetch()
 const managers: TokenManager[] = []
 afterEach(async () => {
   for (const m of managers.splice(0)) await m.stop()
@@ -28,7 +30,7 @@ function setup(options: { lifetime?: number; msn?: string } = {}) {
     ...(options.msn ? { msn: options.msn } : {}),
     baseUrl: () => 'https://apitest.vipps.no',
     system: { name: 'tillbridge', version: '0.1.0', pluginName: 'tillbridge', pluginVersion: '0.1.0' },
-    fetch: vipps.fetch,
+    fetch: conforming(vipps.fetch).fetch,
     clock,
     log: createSilentLogger(),
     health,
