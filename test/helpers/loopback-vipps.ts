@@ -67,7 +67,7 @@ export class LoopbackVipps {
 
     if (fault?.kind === 'drop-before') return void req.socket.destroy()
     if (fault?.kind === 'status') {
-      const headers = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
+      const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}
       return send(
         res,
         fault.status,
