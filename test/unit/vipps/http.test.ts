@@ -96,6 +96,36 @@ describe('VippsHttp: what every attempt sends', () => {
   })
 })
 
+describe('VippsHttp: tokens under load and clock steps', () => {
+  it('50 concurrent calls at token expiry make one token request and never send an expired token', async () => {
+    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
+    await runUntilSettled(clock, epayment.getPayment(REF))
+    await clock.advance(3600_000)
+    const calls = Array.from({ length: 50 }, () => epayment.getPayment(REF))
+    const outcome = await runUntilSettled(clock, Promise.all(calls))
+    expect(outcome.error).toBeUndefined()
+    expect(vipps.tokenRequests).toHaveLength(2)
+    expect(vipps.apiRequests).toHaveLength(51)
+    expect(vipps.expiredTokenCalls).toBe(0)
+  })
+
+  it('with the wall clock stepped ±10 days: no refresh storm, no call with an expired token', async () => {
+    const { clock, vipps, epayment, clients } = fakeVippsClients({ wrapFetch })
+    await clients.start()
+    const DAY = 86_400_000
+    for (let minute = 0; minute < 200; minute++) {
+      if (minute % 5 === 0) clock.stepWall(minute % 10 === 0 ? 10 * DAY : -10 * DAY)
+      await runUntilSettled(clock, Promise.all([epayment.getPayment(REF), epayment.getEvents(REF)]), { stepMs: 1 })
+      await clock.advance(60_000)
+    }
+    await clients.stop()
+    expect(vipps.expiredTokenCalls).toBe(0)
+    // One token at start, then one per 54 minutes (lifetime minus 10 %): 200 minutes → 4.
+    expect(vipps.tokenRequests).toHaveLength(4)
+    expect(vipps.apiRequests).toHaveLength(400)
+  })
+})
+
 describe('VippsHttp: what is not retried', () => {
   it.each([
     [400, '6080', 'PROVIDER_REJECTED'],
