@@ -121,7 +121,8 @@ export class VippsHttp {
       return answer
     } catch (err) {
       const error = this.#finalError(spec, err, call.signal, state.last)
-      this.#report(spec, error)
+      const byCaller = call.signal.aborted && !(call.signal.reason instanceof DeadlineExceeded)
+      this.#report(spec, error, byCaller)
       this.#o.onCall?.(spec.operation, error.code, (clock.monotonic() - startedAt) / 1000)
       throw error
     } finally {
@@ -233,9 +234,12 @@ export class VippsHttp {
     return new ProviderError('PROVIDER_UNAVAILABLE', `${spec.operation} aborted; outcome unknown`, facts, reason)
   }
 
-  #report(spec: RequestSpec, error: ProviderError): void {
+  #report(spec: RequestSpec, error: ProviderError, abortedByCaller: boolean): void {
     const facts = logFacts(spec, this.msn, error)
-    if (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_UNAUTHORIZED') {
+    if (abortedByCaller) {
+      // Shutdown, usually: says nothing about Vipps.
+      this.#o.log.info('vipps call aborted', facts)
+    } else if (error.code === 'PROVIDER_UNAVAILABLE' || error.code === 'PROVIDER_UNAUTHORIZED') {
       this.#o.log.error('vipps call failed', facts)
       this.#o.health.gaveUp(`${spec.operation}: ${error.message}`)
     } else {

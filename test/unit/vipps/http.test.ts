@@ -238,15 +238,18 @@ describe('VippsHttp: time limits', () => {
   })
 
   it('ends at once when the caller aborts, with an error saying the outcome is unknown', async () => {
-    const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
+    const { clock, vipps, epayment, clients } = fakeVippsClients({ wrapFetch })
     vipps.handler = () => ({ delayMs: 60_000, reply: okModification })
     const controller = new AbortController()
     const pending = epayment.capturePayment(REF, capture, { signal: controller.signal })
     await clock.advance(500)
     controller.abort(new Error('shutting down'))
     const error = await failureOf(pending, clock)
+    expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true })
     expect(error.message).toMatch(/aborted; outcome unknown/)
     expect(vipps.apiRequests).toHaveLength(1)
+    // A shutdown says nothing about Vipps.
+    expect(clients.health.state).toBe('ok')
   })
 
   it('cuts an attempt that would outlive the deadline', async () => {
