@@ -1,0 +1,101 @@
+import { type Clock, sleepWith, type TimerHandle } from '../shared/clock.js'
+
+interface SimTimer {
+  id: number
+  dueAt: number
+  fn: () => void
+}
+
+/**
+ * The simulator's time: the injected clock plus an offset that `POST /_sim/clock` moves forward.
+ * Token expiry, payment expiry and customer delays all run on it, so a test (or a till developer)
+ * can skip ten minutes without waiting. Timers are kept here and one timer on the injected clock
+ * is armed for the earliest, so advancing either clock fires what fell due.
+ */
+export class SimClock implements Clock {
+  readonly #base: Clock
+  #offset = 0
+  #nextId = 1
+  #timers: SimTimer[] = []
+  #armed: { handle: TimerHandle; dueAt: number } | undefined
+
+  constructor(base: Clock) {
+    this.#base = base
+  }
+
+  now(): number {
+    return this.#base.now() + this.#offset
+  }
+
+  monotonic(): number {
+    return this.#base.monotonic() + this.#offset
+  }
+
+  setTimeout(fn: () => void, ms: number): TimerHandle & { id: number } {
+    const timer = { id: this.#nextId++, dueAt: this.monotonic() + Math.max(0, ms), fn }
+    this.#timers.push(timer)
+    this.#arm()
+    return { id: timer.id, unref: () => {} }
+  }
+
+  clearTimeout(handle: TimerHandle): void {
+    const id = (handle as { id?: number }).id
+    this.#timers = this.#timers.filter((t) => t.id !== id)
+    this.#arm()
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(
+      ms,
+      signal,
+      (fn, delay) => this.setTimeout(fn, delay),
+      (h) => this.clearTimeout(h),
+    )
+  }
+
+  /** Moves simulator time forward and fires every timer that falls due, in order. */
+  advance(ms: number): void {
+    this.#offset += Math.max(0, ms)
+    this.#fireDue()
+  }
+
+  /** Drops every timer (stop()). */
+  clearAll(): void {
+    this.#timers = []
+    if (this.#armed) this.#base.clearTimeout(this.#armed.handle)
+    this.#armed = undefined
+  }
+
+  #fireDue(): void {
+    for (;;) {
+      const next = this.#earliest()
+      if (!next || next.dueAt > this.monotonic()) break
+      this.#timers = this.#timers.filter((t) => t !== next)
+      next.fn()
+    }
+    this.#arm()
+  }
+
+  #arm(): void {
+    const next = this.#earliest()
+    if (this.#armed && next && this.#armed.dueAt === next.dueAt) return
+    if (this.#armed) this.#base.clearTimeout(this.#armed.handle)
+    this.#armed = undefined
+    if (!next) return
+    const handle = this.#base.setTimeout(
+      () => {
+        this.#armed = undefined
+        this.#fireDue()
+      },
+      Math.max(0, next.dueAt - this.monotonic()),
+    )
+    handle.unref()
+    this.#armed = { handle, dueAt: next.dueAt }
+  }
+
+  #earliest(): SimTimer | undefined {
+    let best: SimTimer | undefined
+    for (const t of this.#timers) if (!best || t.dueAt < best.dueAt) best = t
+    return best
+  }
+}
