@@ -40,9 +40,7 @@ export function recordRequest(state: SimState, req: SimRequest, verdict: Verdict
     status: answer.status,
     contentType: bytes.length > 0 || answer.contentType ? (answer.contentType ?? 'application/json') : undefined,
     responseHeaders: { ...answer.headers },
-    responseBody: /json/.test(answer.contentType ?? 'json')
-      ? parseMaybeJson(bytes.toString('utf8'))
-      : bytes.toString('utf8'),
+    responseText: bytes.toString('utf8'),
   }
   try {
     state.options.onExchange(exchange)

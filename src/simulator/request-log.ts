@@ -10,8 +10,8 @@ export interface Exchange {
   status: number
   contentType: string | undefined
   responseHeaders: Record<string, string>
-  /** Parsed JSON when the answer was JSON, else the text; undefined when empty. */
-  responseBody: unknown
+  /** The body as sent (a binary body as latin1 text). */
+  responseText: string
 }
 
 export type RequestOutcome = 'answered' | 'dropped-before' | 'dropped-after'

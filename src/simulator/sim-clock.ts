@@ -53,10 +53,20 @@ export class SimClock implements Clock {
     )
   }
 
-  /** Moves simulator time forward and fires every timer that falls due, in order. */
+  /**
+   * Moves simulator time forward, stepping to each timer as it falls due and firing it, so
+   * what a timer records (an event's timestamp) and what it schedules are at its own due time.
+   */
   advance(ms: number): void {
-    this.#offset += Math.max(0, ms)
-    this.#fireDue()
+    const target = this.monotonic() + Math.max(0, ms)
+    for (;;) {
+      const next = this.#earliest()
+      if (!next || next.dueAt > target) break
+      this.#offset += Math.max(0, next.dueAt - this.monotonic())
+      this.#fireDue()
+    }
+    this.#offset += Math.max(0, target - this.monotonic())
+    this.#arm()
   }
 
   /** Drops every timer (stop()). */
