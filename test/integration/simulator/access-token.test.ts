@@ -60,7 +60,7 @@ describe('simulator: POST /accesstoken/get', () => {
     await other.sim.start()
     try {
       const foreign = await other.token()
-      const call = (authorization: string, key = DEMO.subscriptionKey) =>
+      const call = (authorization: string, key: string = DEMO.subscriptionKey) =>
         sim().vipps('GET', '/epayment/v1/payments/ref-00000001', {
           headers: { authorization, 'ocp-apim-subscription-key': key },
         })
