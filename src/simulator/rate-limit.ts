@@ -17,6 +17,7 @@ export class RateLimiter {
    */
   take(key: string, perMinute: number, now: number): number | undefined {
     if (this.#scale <= 0) return undefined
+    if (this.#windows.size > MAX_KEYS) this.#prune(now)
     const limit = Math.max(1, Math.floor(perMinute * this.#scale))
     const since = now - 60_000
     const hits = (this.#windows.get(key) ?? []).filter((t) => t > since)
@@ -29,6 +30,13 @@ export class RateLimiter {
     this.#windows.set(key, hits)
     return undefined
   }
+
+  #prune(now: number): void {
+    for (const [key, hits] of this.#windows) if ((hits[hits.length - 1] ?? 0) <= now - 60_000) this.#windows.delete(key)
+  }
 }
+
+/** Past this many references, windows older than a minute are dropped (memory stays bounded). */
+const MAX_KEYS = 10_000
 
 export const RATE_LIMITS = { modify: 5, read: 120 } as const

@@ -10,6 +10,8 @@ const RETRY_DELAYS_MS = [2000, 2000, 2000, 2000, 60_000, 120_000]
 const HOURLY_MS = 3_600_000
 /** Vipps gives up after about 7 days. */
 const GIVE_UP_AFTER_MS = 7 * 86_400_000
+/** `GET /_sim/webhooks` shows this many deliveries, the newest. */
+const DELIVERY_LOG_LIMIT = 1000
 /** No answer within 10 s counts as a failure. */
 const ATTEMPT_TIMEOUT_MS = 10_000
 
@@ -80,6 +82,7 @@ export class WebhookDelivery {
         firstAttemptAt: null,
       }
       this.#log.push(delivery)
+      if (this.#log.length > DELIVERY_LOG_LIMIT) this.#log.splice(0, this.#log.length - DELIVERY_LOG_LIMIT)
       const queueKey = `${registration.id}/${payment.msn}/${payment.reference}`
       this.#queues.set(queueKey, [...(this.#queues.get(queueKey) ?? []), delivery])
       if (!this.#busy.has(queueKey)) void this.#drain(queueKey, registration)
