@@ -66,12 +66,18 @@ export class SimClock implements Clock {
       this.#fireDue()
     }
     this.#offset += Math.max(0, target - this.monotonic())
+    // The armed timer's delay was measured before the jump; measure again.
+    this.#disarm()
     this.#arm()
   }
 
   /** Drops every timer (stop()). */
   clearAll(): void {
     this.#timers = []
+    this.#disarm()
+  }
+
+  #disarm(): void {
     if (this.#armed) this.#base.clearTimeout(this.#armed.handle)
     this.#armed = undefined
   }
@@ -89,8 +95,7 @@ export class SimClock implements Clock {
   #arm(): void {
     const next = this.#earliest()
     if (this.#armed && next && this.#armed.dueAt === next.dueAt) return
-    if (this.#armed) this.#base.clearTimeout(this.#armed.handle)
-    this.#armed = undefined
+    this.#disarm()
     if (!next) return
     const handle = this.#base.setTimeout(
       () => {

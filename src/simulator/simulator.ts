@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { TillbridgeError } from '../shared/errors.js'
 import type { Component, ListenInfo } from '../shared/lifecycle.js'
 import { AccessTokens } from './access-tokens.js'
 import { addControlRoutes } from './control-routes.js'
@@ -79,7 +80,7 @@ export class Simulator implements Component {
 
   /** `http://host:port`, valid once started. */
   get baseUrl(): string {
-    if (!this.#url) throw new Error('the simulator has not been started')
+    if (!this.#url) throw new TillbridgeError('INTERNAL', 'the simulator has not been started')
     return this.#url
   }
 

@@ -54,3 +54,17 @@ describe('SimClock', () => {
     clock.advance(100)
   })
 })
+
+describe('SimClock and the injected clock together', () => {
+  it('a timer falls due on the injected clock sooner after the simulator clock jumped', async () => {
+    const base = new ManualClock()
+    const clock = new SimClock(base)
+    let fired = 0
+    clock.setTimeout(() => fired++, 10_000)
+    clock.advance(6000)
+    await base.advance(3999)
+    expect(fired).toBe(0)
+    await base.advance(1)
+    expect(fired).toBe(1)
+  })
+})
