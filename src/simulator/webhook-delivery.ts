@@ -138,13 +138,18 @@ export class WebhookDelivery {
       new Date(clock.now()).toUTCString(),
       registration.secret,
     )
+    // AbortSignal.any is newer than Node 20.0, so one controller takes both reasons to give up.
+    const attempt = new AbortController()
+    const onStop = () => attempt.abort(this.#stopping.signal.reason)
+    this.#stopping.signal.addEventListener('abort', onStop, { once: true })
+    const timer = clock.setTimeout(() => attempt.abort(new Error('no answer within 10 s')), ATTEMPT_TIMEOUT_MS)
     try {
       const response = await fetchImpl(registration.url, {
         method: 'POST',
         headers: { ...signed, 'content-type': 'application/json' },
         body: delivery.body,
         redirect: 'manual',
-        signal: AbortSignal.any([this.#stopping.signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+        signal: attempt.signal,
       })
       await response.arrayBuffer().catch(() => undefined)
       delivery.lastStatus = response.status
@@ -156,6 +161,9 @@ export class WebhookDelivery {
     } catch (err) {
       delivery.lastStatus = null
       delivery.lastError = (err as Error).message
+    } finally {
+      clock.clearTimeout(timer)
+      this.#stopping.signal.removeEventListener('abort', onStop)
     }
     log.debug('webhook delivery failed', {
       registrationId: delivery.registrationId,

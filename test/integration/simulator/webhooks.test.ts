@@ -12,7 +12,10 @@ interface Received {
   body: string
 }
 
-/** A webhook receiver on 127.0.0.1:0 that answers with the next status from `statuses` (then 200). */
+/**
+ * A webhook receiver on 127.0.0.1:0 that answers with the next status from `statuses` (then
+ * 200); a 0 there means "never answer".
+ */
 function useReceiver() {
   const received: Received[] = []
   const statuses: number[] = []
@@ -25,7 +28,9 @@ function useReceiver() {
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
         received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') })
-        res.statusCode = statuses.shift() ?? 200
+        const status = statuses.shift() ?? 200
+        if (status === 0) return
+        res.statusCode = status
         res.end()
       })
     })
@@ -132,6 +137,22 @@ describe('simulator: Webhooks v1', () => {
       ['CREATED', 'delivered', 3],
       ['AUTHORIZED', 'delivered', 1],
     ])
+  })
+
+  it('gives up on an attempt with no answer within 10 s of simulator time, then retries', async () => {
+    const deliveries = async () => (await sim().control<{ deliveries: Delivery[] }>('GET', '/webhooks')).body.deliveries
+    receiver.statuses.push(0)
+    await register(receiver.url())
+    await sim().createPayment()
+    await waitFor(() => receiver.received.length === 1, 'the first attempt')
+    sim().advance(9999)
+    await new Promise((r) => setTimeout(r, 50))
+    expect((await deliveries())[0]?.lastError).toBeNull()
+    sim().advance(1)
+    await waitFor(async () => (await deliveries())[0]?.lastError === 'no answer within 10 s', 'the attempt to time out')
+    sim().advance(2000)
+    await waitFor(async () => (await deliveries())[0]?.status === 'delivered', 'the retry to be delivered')
+    expect(receiver.received).toHaveLength(2)
   })
 
   it('sends a sales unit only its own events, and only the subscribed ones', async () => {
