@@ -11,6 +11,7 @@ import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import { VERSION } from '../shared/version.js'
+import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 
@@ -42,6 +43,8 @@ export interface AppContext {
   journal: Journal
   /** In start order; stopped in reverse. */
   components: Component[]
+  /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
+  simulator: Simulator | undefined
   /** True between the end of start() and the beginning of stop(); set by App. */
   readiness: { ready: boolean }
   metrics: DaemonMetrics
@@ -69,7 +72,17 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
-  const components: Component[] = [journal]
+  // First to start, last to stop: the Vipps client reads its base URL once it listens.
+  const simulator =
+    config.provider.kind === 'simulator'
+      ? new Simulator({
+          ...config.simulator,
+          clock,
+          log: log.child({ subsystem: 'simulator' }),
+          fetch: fetchImpl,
+        })
+      : undefined
+  const components: Component[] = [...(simulator ? [simulator] : []), journal]
 
   const readiness = { ready: false }
   const statusSources: StatusSources = {
@@ -117,6 +130,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fatal,
     journal,
     components,
+    simulator,
     readiness,
     metrics,
     statusSources,
