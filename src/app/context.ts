@@ -11,9 +11,11 @@ import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import { VERSION } from '../shared/version.js'
+import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
+import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
-import { VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
+import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -41,10 +43,12 @@ export interface AppContext {
   fetch: typeof globalThis.fetch
   fatal: FatalReporter
   journal: Journal
-  /** The Vipps clients per sales unit; undefined until the simulator wiring exists (see below). */
-  vipps: VippsClients | undefined
+  /** The Vipps clients per sales unit (the simulator's demo unit when provider.kind is `simulator`). */
+  vipps: VippsClients
   /** In start order; stopped in reverse. */
   components: Component[]
+  /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
+  simulator: Simulator | undefined
   /** True between the end of start() and the beginning of stop(); set by App. */
   readiness: { ready: boolean }
   metrics: DaemonMetrics
@@ -72,6 +76,17 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
+  // First to start, last to stop: the Vipps client reads its base URL once it listens.
+  const simulator =
+    config.provider.kind === 'simulator'
+      ? new Simulator({
+          ...config.simulator,
+          clock,
+          log: log.child({ subsystem: 'simulator' }),
+          fetch: fetchImpl,
+        })
+      : undefined
+
   const readiness = { ready: false }
   const statusSources: StatusSources = {
     version: VERSION,
@@ -82,31 +97,27 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   }
   const metrics = new DaemonMetrics(statusSources)
 
-  // @TODO(integrator): for provider.kind "simulator", build VippsClients with
-  // singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS) and baseUrl () => simulator.baseUrl.
-  const vipps =
-    config.provider.kind === 'vipps'
-      ? new VippsClients({
-          setup: vippsSetupFromConfig(config.provider, secrets),
-          provider: config.provider,
-          baseUrl: () => config.provider.baseUrl,
-          fetch: fetchImpl,
-          clock,
-          log,
-          onCall: (operation, outcome, seconds) => metrics.observeCall(operation, outcome, seconds),
-        })
-      : undefined
+  // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
+  const vipps = new VippsClients({
+    setup: simulator
+      ? singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS)
+      : vippsSetupFromConfig(config.provider, secrets),
+    provider: config.provider,
+    baseUrl: simulator ? () => simulator.baseUrl : () => config.provider.baseUrl,
+    fetch: fetchImpl,
+    clock,
+    log,
+    onCall: (operation, outcome, seconds) => metrics.observeCall(operation, outcome, seconds),
+  })
+  const health = vipps.health
+  statusSources.provider = () => ({
+    state: health.state,
+    ...(health.detail === undefined ? {} : { detail: health.detail }),
+    tokenSecondsLeft: health.tokenSecondsLeft(),
+  })
 
-  if (vipps) {
-    const health = vipps.health
-    statusSources.provider = () => ({
-      state: health.state,
-      ...(health.detail === undefined ? {} : { detail: health.detail }),
-      tokenSecondsLeft: health.tokenSecondsLeft(),
-    })
-  }
-
-  const components: Component[] = [journal, ...(vipps ? [vipps] : [])]
+  // The simulator first (the Vipps clients read its URL), then the journal, then the clients.
+  const components: Component[] = [...(simulator ? [simulator] : []), journal, vipps]
 
   if (config.admin.enabled) {
     components.push(
@@ -146,6 +157,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     journal,
     vipps,
     components,
+    simulator,
     readiness,
     metrics,
     statusSources,

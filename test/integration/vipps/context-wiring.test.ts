@@ -46,11 +46,10 @@ describe('the composition root with provider.kind "vipps"', () => {
     })
     const app = new App(createContext(config, loadSecrets(config, {}), { log: createSilentLogger() }))
     const { vipps, components, statusSources, metrics } = app.context
-    expect(vipps).toBeDefined()
     expect(components.map((c) => c.name).slice(0, 2)).toEqual(['journal', 'vipps'])
     await app.start()
     try {
-      await expect(vipps?.epayment('123456').getPayment('wiring-ref-1')).resolves.toMatchObject({
+      await expect(vipps.epayment('123456').getPayment('wiring-ref-1')).resolves.toMatchObject({
         reference: 'wiring-ref-1',
       })
       expect(server.arrivals.filter((a) => a.path === '/accesstoken/get')).toHaveLength(1)
