@@ -8,23 +8,28 @@ import { loadSecrets } from '../../../src/config/secrets.js'
 import { createSilentLogger } from '../../../src/log/logger.js'
 import { takeSnapshot } from '../../../src/ops/status-snapshot.js'
 import { parsePrometheusText } from '../../helpers/prometheus-text.js'
+import { useConformingFetch } from '../../helpers/recording-fetch.js'
 import { DEMO, pushPayment, useSimulator } from '../../helpers/simulator.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 const tempDir = useTempDir()
 const getSim = useSimulator()
+const conforming = useConformingFetch()
 
 async function startedApp(provider: Record<string, unknown>) {
   const dir = tempDir()
   const config = configSchema.parse({ journal: { path: join(dir, 'j.db') }, admin: { enabled: false }, provider })
-  const app = new App(createContext(config, loadSecrets(config, {}), { log: createSilentLogger() }))
+  const recorder = conforming(globalThis.fetch)
+  const app = new App(
+    createContext(config, loadSecrets(config, {}), { log: createSilentLogger(), fetch: recorder.fetch }),
+  )
   await app.start()
-  return { app, dir }
+  return { app, recorder }
 }
 
 describe('the composition root', () => {
   it('with provider.kind "simulator", serves the embedded simulator with its demo keys after it listens', async () => {
-    const { app } = await startedApp({ kind: 'simulator' })
+    const { app, recorder } = await startedApp({ kind: 'simulator' })
     try {
       const { vipps, components } = app.context
       expect(components.map((c) => c.name).slice(0, 3)).toEqual(['simulator', 'journal', 'vipps'])
@@ -33,6 +38,11 @@ describe('the composition root', () => {
       const request = { idempotencyKey: `${reference}-c`, body: JSON.stringify(pushPayment({ reference })) }
       await expect(vipps.epayment(DEMO.msn).createPayment(request)).resolves.toMatchObject({ reference })
       await expect(vipps.epayment(DEMO.msn).getPayment(reference)).resolves.toMatchObject({ state: 'CREATED' })
+      expect(recorder.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+        'POST /accesstoken/get',
+        'POST /epayment/v1/payments',
+        `GET /epayment/v1/payments/${reference}`,
+      ])
     } finally {
       await app.stop()
     }
