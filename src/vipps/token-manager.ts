@@ -189,7 +189,9 @@ export class TokenManager {
     this.#timer = undefined
     const token = this.#token
     const now = this.#o.clock.monotonic()
-    if (token && now < token.refreshAt) this.#schedule(token.refreshAt - now)
+    // A timer may fire a hair before the monotonic clock says it is due: wait the rest.
+    const due = Math.max(token ? token.refreshAt : 0, this.#nextFetchAt)
+    if (now < due) this.#schedule(Math.max(1, due - now))
     else this.#refresh().catch(() => {})
   }
 

@@ -20,8 +20,15 @@ afterEach(async () => {
   for (const m of managers.splice(0)) await m.stop()
 })
 
-function setup(options: { lifetime?: number; msn?: string } = {}) {
-  const clock = new ManualClock()
+/** Real timers may fire a fraction of a millisecond before the monotonic clock says they are due. */
+class EarlyTimerClock extends ManualClock {
+  override setTimeout(fn: () => void, ms: number) {
+    return super.setTimeout(fn, Math.max(0, ms - 0.5))
+  }
+}
+
+function setup(options: { lifetime?: number; msn?: string; clock?: ManualClock } = {}) {
+  const clock = options.clock ?? new ManualClock()
   const vipps = new FakeVipps(clock, { tokenLifetimeSeconds: options.lifetime ?? 3600 })
   const health = new HealthTracker()
   const manager = new TokenManager({
@@ -177,6 +184,15 @@ describe('TokenManager', () => {
     await clock.advance(10_000)
     expect(vipps.tokenRequests).toHaveLength(3)
     expect(health.state).toBe('ok')
+    expect(await manager.getToken()).toBe('fake-token-1')
+  })
+
+  it('keeps retrying in the background when its timers fire a little early', async () => {
+    const { clock, vipps, manager } = setup({ clock: new EarlyTimerClock() })
+    vipps.tokenReplies.push({ status: 503 }, { status: 503 })
+    await manager.start()
+    await clock.advance(3000)
+    expect(vipps.tokenRequests.map((r) => r.at)).toEqual([0, 750, 2250])
     expect(await manager.getToken()).toBe('fake-token-1')
   })
 
