@@ -57,7 +57,7 @@ describe.skipIf(!haveChromium)('a web page in headless Chromium', () => {
     const page = await browser.newPage()
     try {
       await page.goto(`${pageOrigin}/`)
-      return await page.evaluate(() => (window as unknown as { outcome: Promise<never> }).outcome)
+      return await page.evaluate(() => (globalThis as unknown as { outcome: Promise<never> }).outcome)
     } finally {
       await page.close()
     }
