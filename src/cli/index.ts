@@ -6,9 +6,10 @@ import type { CliIo, Command } from './io.js'
 import { migrateCommand } from './migrate.js'
 import { reportError } from './report-error.js'
 import { runCommand } from './run.js'
+import { tillCommand } from './till.js'
 
 /** The subcommand table; each command lives in its own file. */
-export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand]
+export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand, tillCommand]
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

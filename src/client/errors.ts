@@ -1,4 +1,4 @@
-import type { ProtocolErrorCode } from '../protocol/index.js'
+import type { Payment, ProtocolErrorCode } from '../protocol/index.js'
 
 /** Codes the client itself raises, beside the daemon's protocol codes. */
 export type ClientOnlyCode =
@@ -16,10 +16,13 @@ export class TillClientError extends Error {
   override name = 'TillClientError'
   readonly code: TillClientErrorCode
   readonly retryable: boolean
+  /** ENDED: the payment as it ended. */
+  readonly payment: Payment | undefined
 
-  constructor(code: TillClientErrorCode, message: string, retryable: boolean) {
+  constructor(code: TillClientErrorCode, message: string, retryable: boolean, payment?: Payment) {
     super(message)
     this.code = code
     this.retryable = retryable
+    this.payment = payment
   }
 }

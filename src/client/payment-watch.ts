@@ -74,7 +74,7 @@ export class PaymentWatch {
       payment.status === 'captured' && waiter.wanted.some((s) => s === 'refunded' || s === 'partially_refunded')
     if (FINAL_STATUSES.includes(payment.status) && !refundAhead) {
       this.#settle(waiter)
-      waiter.reject(new TillClientError('ENDED', `payment ${payment.key} ended ${payment.status}`, false))
+      waiter.reject(new TillClientError('ENDED', `payment ${payment.key} ended ${payment.status}`, false, payment))
     }
   }
 
