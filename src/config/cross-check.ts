@@ -27,6 +27,7 @@ export function crossCheckConfig(config: Config): string[] {
       problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
     }
   })
+  if (config.admin.token && config.admin.tokenSha256) problems.push('admin: give token or tokenSha256, not both')
   if (config.provider.maxRetryDelayMs < config.provider.minRetryDelayMs) {
     problems.push('provider.maxRetryDelayMs: must be at least provider.minRetryDelayMs')
   }
