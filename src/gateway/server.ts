@@ -126,6 +126,11 @@ export class TillGateway implements Component {
     ]
   }
 
+  /** Every configured till with its number of authenticated connections (for the status page). */
+  tillStatus(): Array<{ id: string; connections: number }> {
+    return [...this.#deps.tillTokenHashes.keys()].map((id) => ({ id, connections: this.#byTill.get(id)?.size ?? 0 }))
+  }
+
   /** Connections open now (authenticated or not). */
   get connections(): number {
     return this.#sessions.size
