@@ -24,6 +24,8 @@ export interface HarnessOptions {
   payments?: PaymentsApi
   provider?: ProviderHealth
   clock?: Clock
+  /** Default: till-a and till-b with TOKENS. */
+  tillTokenHashes?: ReadonlyMap<string, string>
 }
 
 /** Starts a real gateway on 127.0.0.1 port 0 with two tills; stopped after each test. */
@@ -38,7 +40,8 @@ export function useGateway(): (options?: HarnessOptions) => Promise<GatewayHarne
     const payments = options.payments ?? new MemoryPayments()
     const gateway = new TillGateway({
       config,
-      tillTokenHashes: new Map(Object.entries(TOKENS).map(([id, token]) => [id, sha256Hex(token)])),
+      tillTokenHashes:
+        options.tillTokenHashes ?? new Map(Object.entries(TOKENS).map(([id, token]) => [id, sha256Hex(token)])),
       payments,
       ...(options.provider ? { provider: options.provider } : {}),
       clock: options.clock ?? createSystemClock(),
