@@ -75,7 +75,15 @@ export class TillSession {
 
   start(): void {
     const { ws, clock, limits } = this.#deps
-    ws.on('message', (data, isBinary) => this.#onMessage(data, isBinary))
+    ws.on('message', (data, isBinary) => {
+      // A throw here would escape into ws's socket handler and take the whole daemon down.
+      try {
+        this.#onMessage(data, isBinary)
+      } catch (err) {
+        this.#send(toErrorFrame(err, undefined, this.#deps.log))
+        if (this.#state !== 'ready') this.close(CLOSE.INTERNAL_ERROR, 'internal error')
+      }
+    })
     ws.on('pong', () => {
       this.alive = true
     })
@@ -167,10 +175,10 @@ export class TillSession {
       this.#refuse(hello.token === undefined ? 'no till token' : 'unknown till token')
       return
     }
+    const lastSeq = payments.lastSeq(tillId)
     if (this.#helloTimer) clock.clearTimeout(this.#helloTimer)
     this.#tillId = tillId
     this.#state = 'ready'
-    const lastSeq = payments.lastSeq(tillId)
     // A till that claims more than exists (a replaced journal) starts from what exists.
     const after = Math.min(hello.resumeFrom ?? 0, lastSeq)
     this.#events = new EventStream(payments, tillId, after, {

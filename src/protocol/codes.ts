@@ -58,6 +58,8 @@ export const CLOSE = {
   POLICY: 1008,
   /** A frame larger than MAX_FRAME_BYTES. */
   TOO_BIG: 1009,
+  /** The daemon failed while setting up the connection (its log says why). */
+  INTERNAL_ERROR: 1011,
   /** No hello in time, a wrong token, or another frame before welcome. */
   UNAUTHENTICATED: 4401,
 } as const

@@ -118,6 +118,19 @@ describe('gateway handshake', () => {
     expect(await till.next((f) => f.type === 'status')).toEqual({ type: 'status', provider: { state: 'ok' } })
   })
 
+  it('closes with 1011 and stays up when the engine fails while welcoming a till', async () => {
+    const payments = new MemoryPayments()
+    payments.lastSeq = () => {
+      throw new Error('database is locked')
+    }
+    const { url } = await startGateway({ payments })
+    const till = await RawTill.connect(url)
+    till.send({ type: 'hello', token: TOKENS['till-a'] })
+    expect((await till.closed).code).toBe(1011)
+    expect(till.frames).toEqual([expect.objectContaining({ type: 'error', code: 'INTERNAL', retryable: true })])
+    await expect(RawTill.connect(url)).resolves.toBeInstanceOf(RawTill)
+  })
+
   it('on stop closes tills with 1001, refuses new upgrades and leaves no event listener', async () => {
     const payments = new MemoryPayments()
     const { url, gateway } = await startGateway({ payments })
