@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
+import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
@@ -7,6 +8,7 @@ import { DaemonMetrics } from '../ops/metrics.js'
 import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
+import type { PaymentsApi } from '../payments/api.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
@@ -15,6 +17,7 @@ import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
+import type { ProviderHealth } from '../vipps/api.js'
 import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
@@ -26,6 +29,13 @@ export interface AppOverrides {
   db?: Db
   /** Environment and pid of the process (NOTIFY_SOCKET, WATCHDOG_USEC, CREDENTIALS_DIRECTORY). */
   runtime?: RuntimeInfo
+  /**
+   * @NOTE until the payments engine is built here, the gateway runs only when a PaymentsApi is
+   * passed in. The integrator replaces this with the engine built above the gateway.
+   */
+  payments?: PaymentsApi
+  /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
+  providerHealth?: ProviderHealth
 }
 
 export interface RuntimeInfo {
@@ -45,6 +55,8 @@ export interface AppContext {
   journal: Journal
   /** The Vipps clients per sales unit (the simulator's demo unit when provider.kind is `simulator`). */
   vipps: VippsClients
+  /** The tills' WebSocket endpoint (absent while no PaymentsApi is wired). */
+  gateway: TillGateway | undefined
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
@@ -132,6 +144,23 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     )
   }
 
+  // Tills come last: by the time one connects, the engine behind the gateway is running, and on
+  // stop the tills are told 1001 before anything behind them goes away.
+  let gateway: TillGateway | undefined
+  if (overrides.payments) {
+    gateway = new TillGateway({
+      config: config.gateway,
+      tillTokenHashes: secrets.tillTokenHashes,
+      payments: overrides.payments,
+      provider: overrides.providerHealth ?? vipps.health,
+      clock,
+      log: log.child({ subsystem: 'gateway' }),
+    })
+    components.push(gateway)
+    const tills = gateway
+    statusSources.tills = () => tills.tillStatus()
+  }
+
   // Last to start, first to stop: READY=1 only when everything before it is up.
   const runtime = overrides.runtime ?? { env: {}, pid: 0 }
   components.push(
@@ -156,6 +185,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fatal,
     journal,
     vipps,
+    gateway,
     components,
     simulator,
     readiness,
