@@ -13,10 +13,12 @@ import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import { VERSION } from '../shared/version.js'
+import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import type { ProviderHealth } from '../vipps/api.js'
+import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -32,7 +34,7 @@ export interface AppOverrides {
    * passed in. The integrator replaces this with the engine built above the gateway.
    */
   payments?: PaymentsApi
-  /** The Vipps client's health, for the tills' `status` frames; default: always ok. */
+  /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
   providerHealth?: ProviderHealth
 }
 
@@ -51,6 +53,8 @@ export interface AppContext {
   fetch: typeof globalThis.fetch
   fatal: FatalReporter
   journal: Journal
+  /** The Vipps clients per sales unit (the simulator's demo unit when provider.kind is `simulator`). */
+  vipps: VippsClients
   /** The tills' WebSocket endpoint (absent while no PaymentsApi is wired). */
   gateway: TillGateway | undefined
   /** In start order; stopped in reverse. */
@@ -94,7 +98,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
           fetch: fetchImpl,
         })
       : undefined
-  const components: Component[] = [...(simulator ? [simulator] : []), journal]
 
   const readiness = { ready: false }
   const statusSources: StatusSources = {
@@ -105,6 +108,29 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     journal: () => journalSize(config.journal.path),
   }
   const metrics = new DaemonMetrics(statusSources)
+
+  // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
+  const vipps = new VippsClients({
+    setup: simulator
+      ? singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS)
+      : vippsSetupFromConfig(config.provider, secrets),
+    provider: config.provider,
+    baseUrl: simulator ? () => simulator.baseUrl : () => config.provider.baseUrl,
+    fetch: fetchImpl,
+    clock,
+    log,
+    onCall: (operation, outcome, seconds) => metrics.observeCall(operation, outcome, seconds),
+  })
+  const health = vipps.health
+  statusSources.provider = () => ({
+    state: health.state,
+    ...(health.detail === undefined ? {} : { detail: health.detail }),
+    tokenSecondsLeft: health.tokenSecondsLeft(),
+  })
+
+  // The simulator first (the Vipps clients read its URL), then the journal, then the clients.
+  const components: Component[] = [...(simulator ? [simulator] : []), journal, vipps]
+
   if (config.admin.enabled) {
     components.push(
       new AdminServer({
@@ -126,7 +152,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
       config: config.gateway,
       tillTokenHashes: secrets.tillTokenHashes,
       payments: overrides.payments,
-      ...(overrides.providerHealth ? { provider: overrides.providerHealth } : {}),
+      provider: overrides.providerHealth ?? vipps.health,
       clock,
       log: log.child({ subsystem: 'gateway' }),
     })
@@ -158,6 +184,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fetch: fetchImpl,
     fatal,
     journal,
+    vipps,
     gateway,
     components,
     simulator,
