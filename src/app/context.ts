@@ -12,6 +12,7 @@ import type { PaymentsApi } from '../payments/api.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
+import { NO_TEST_HOOKS, type TestHooks } from '../shared/test-hooks.js'
 import { VERSION } from '../shared/version.js'
 import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
@@ -36,6 +37,8 @@ export interface AppOverrides {
   payments?: PaymentsApi
   /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
   providerHealth?: ProviderHealth
+  /** Test-only switches that break the daemon on purpose (src/shared/test-hooks.ts); default: none. */
+  testHooks?: TestHooks
 }
 
 export interface RuntimeInfo {
@@ -78,10 +81,12 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const clock = overrides.clock ?? createSystemClock()
   const fetchImpl = overrides.fetch ?? globalThis.fetch
   const fatal = new FatalReporter()
+  const hooks = overrides.testHooks ?? NO_TEST_HOOKS
 
   const journal = new Journal({
     path: config.journal.path,
     busyTimeoutMs: config.journal.busyTimeoutMs,
+    synchronous: hooks.synchronousNormal ? 'NORMAL' : 'FULL',
     clock,
     log: log.child({ subsystem: 'journal' }),
     fatal,
