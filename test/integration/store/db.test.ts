@@ -25,7 +25,7 @@ describe('openDatabase', () => {
     db.close()
   })
 
-  it('opens with NORMAL only when asked (the power-cut test\'s negative control), and reads it back', () => {
+  it("opens with NORMAL only when asked (the power-cut test's negative control), and reads it back", () => {
     const path = join(tempDir(), 'journal.db')
     const weak = openDatabase(path, { busyTimeoutMs: 1000, synchronous: 'NORMAL' })
     expect(weak.pragma('synchronous', { simple: true })).toBe(1)
