@@ -43,8 +43,6 @@ export interface TillLog {
   tillId: string
   /** Every event seq the till's handler processed, in order, across all its incarnations. */
   processed: number[]
-  /** Events that arrived again after the till had processed them (redelivery of unacked events). */
-  redelivered: number
   crashes: number
   /** The last event the till processed for each payment key: what the till believes. */
   lastSeen: Map<string, Payment>

@@ -65,7 +65,6 @@ function cleanRun(): RunRecord & { record: PaymentRecord; till: TillLog } {
   const till: TillLog = {
     tillId: 'till-0',
     processed: [1, 2, 3],
-    redelivered: 0,
     crashes: 0,
     lastSeen: new Map([['sale-1', final]]),
     finalLastSeq: 3,
