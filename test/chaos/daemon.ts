@@ -5,6 +5,8 @@ export interface ChaosDaemonOptions {
   configFile: string
   /** Extra environment (TILLBRIDGE_TEST_HOOKS, LD_PRELOAD, …). */
   env?: NodeJS.ProcessEnv
+  /** A command that execs the daemon (`fiu-run -x`). */
+  wrapper?: string[]
   /** Each life's log lines and stderr are appended here when it ends. */
   logFile?: string
   readyTimeoutMs?: number
@@ -37,7 +39,7 @@ export class ChaosDaemon {
 
   /** Starts a new life and waits for its `ready` line. */
   async start(): Promise<void> {
-    const life = startDaemon(['run', '--config', this.#o.configFile], this.#o.env ?? {})
+    const life = startDaemon(['run', '--config', this.#o.configFile], this.#o.env ?? {}, this.#o.wrapper)
     this.#life = life
     this.starts++
     void life.exited.then((exit) => {

@@ -47,6 +47,7 @@ export interface ChaosReport {
 /** Customers act in a moment, and an ignored payment expires at "Vipps" after 15 s. */
 const SIM_EXPIRY_MS = 15_000
 
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const between = (rng: Prng, [min, max]: [number, number]) => min + rng.int(Math.max(1, max - min))
 
@@ -97,22 +98,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const faultPhases: string[] = []
   const startedAt = Date.now()
   const loadEnds = startedAt + o.durationMs
-  const loading = () => Date.now() < loadEnds
+  const pause = pauser(loadEnds)
 
   try {
     await daemon.start()
     for (const till of tills) till.boot(true)
     const setFaults = (faults: unknown) => simControl(sim.baseUrl, 'POST', '/faults', faults)
     await Promise.all([
-      killLoop(daemon, new Prng(o.seed ^ 0x6b696c6c), o.killEveryMs ?? [800, 3000], loading),
-      faultLoop(new FaultSchedule(new Prng(o.seed ^ 0x6661756c)), o.faultPhaseMs ?? [2000, 6000], loading, (p) => {
+      killLoop(daemon, new Prng(o.seed ^ 0x6b696c6c), o.killEveryMs ?? [800, 3000], pause),
+      faultLoop(new FaultSchedule(new Prng(o.seed ^ 0x6661756c)), o.faultPhaseMs ?? [2000, 6000], pause, (p) => {
         faultPhases.push(p.name)
         return setFaults(p.faults)
       }),
-      crashLoop(tills, new Prng(o.seed ^ 0x63726173), o.tillCrashEveryMs ?? [1500, 5000], loading),
+      crashLoop(tills, new Prng(o.seed ^ 0x63726173), o.tillCrashEveryMs ?? [1500, 5000], pause),
       progressLoop(
         say,
-        loading,
+        pause,
         () => `${payments.length} sales, ${daemon.kills} daemon kills, phase ${faultPhases.at(-1)}`,
       ),
     ])
@@ -121,7 +122,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     giveUpAt = Date.now() + (o.settleTimeoutMs ?? 120_000)
     await simControl(sim.baseUrl, 'DELETE', '/faults')
     await Promise.all(tills.map((t) => t.stopSelling()))
+    say(`every till finished its last sale after ${seconds(loadEnds)} s; following ${payments.length} payments`)
     const finals = await settle(tills, payments, sim, giveUpAt)
+    say(`settled after ${seconds(loadEnds)} s`)
     for (const till of tills) await till.catchUp(10_000)
     const { payments: ledger } = (await simControl(sim.baseUrl, 'GET', '/payments')) as { payments: LedgerPayment[] }
     const stopped = await daemon.stop()
@@ -152,47 +155,46 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-async function killLoop(daemon: ChaosDaemon, rng: Prng, every: [number, number], loading: () => boolean) {
-  while (loading()) {
-    await sleep(between(rng, every))
-    if (!loading()) break
+/** Sleeps `ms`, or less if selling ends first; false once it has ended. */
+type Pause = (ms: number) => Promise<boolean>
+
+function pauser(loadEnds: number): Pause {
+  return async (ms) => {
+    const left = loadEnds - Date.now()
+    await sleep(Math.max(0, Math.min(ms, left)))
+    return ms < left
+  }
+}
+
+async function killLoop(daemon: ChaosDaemon, rng: Prng, every: [number, number], pause: Pause) {
+  while (await pause(between(rng, every))) {
     await daemon.kill()
     await sleep(rng.int(300))
     await daemon.start()
   }
 }
 
-async function faultLoop(
-  schedule: FaultSchedule,
-  every: [number, number],
-  loading: () => boolean,
-  apply: (phase: ReturnType<FaultSchedule['next']>) => Promise<unknown>,
-) {
+async function faultLoop(schedule: FaultSchedule, every: [number, number], pause: Pause, apply: ApplyPhase) {
   const rng = new Prng(every[0] + every[1])
-  while (loading()) {
-    await apply(schedule.next())
-    await sleep(between(rng, every))
-  }
+  do await apply(schedule.next())
+  while (await pause(between(rng, every)))
 }
 
-async function crashLoop(tills: ChaosTill[], rng: Prng, every: [number, number], loading: () => boolean) {
-  while (loading()) {
-    await sleep(between(rng, every))
+type ApplyPhase = (phase: ReturnType<FaultSchedule['next']>) => Promise<unknown>
+
+async function crashLoop(tills: ChaosTill[], rng: Prng, every: [number, number], pause: Pause) {
+  while (await pause(between(rng, every))) {
     const till = tills[rng.int(tills.length)]
-    if (!till || !loading()) continue
+    if (!till) continue
     await till.crash()
     await sleep(100 + rng.int(1400))
     till.boot(true)
   }
 }
 
-async function progressLoop(say: (line: string) => void, loading: () => boolean, line: () => string) {
+async function progressLoop(say: (line: string) => void, pause: Pause, line: () => string) {
   const started = Date.now()
-  while (loading()) {
-    await sleep(Math.min(10_000, 1000))
-    if (Math.floor((Date.now() - started) / 1000) % 10 === 0)
-      say(`${Math.round((Date.now() - started) / 1000)} s: ${line()}`)
-  }
+  while (await pause(10_000)) say(`${Math.round((Date.now() - started) / 1000)} s: ${line()}`)
 }
 
 function atRest(final: Payment | undefined): boolean {

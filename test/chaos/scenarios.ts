@@ -45,9 +45,10 @@ export const SCENARIOS: Record<string, Scenario> = {
     async next(sale, rng) {
       const paid = await sale.reaches(['captured'])
       if (!paid) return
-      const part = Math.max(1, Math.floor(paid.captured / 3))
+      // In one go, or in two parts (a returned item, then the rest).
+      const part = rng.next() < 0.5 ? paid.captured : Math.max(1, Math.floor(paid.captured / 3))
       await sale.refund(`${paid.key}-r1`, part)
-      if (rng.next() < 0.6) await sale.refund(`${paid.key}-r2`, paid.captured - part)
+      await sale.refund(`${paid.key}-r2`, paid.captured - part)
     },
   },
   declined: { weight: 1, create: (k, a) => push(k, a, 2, 'auto') },

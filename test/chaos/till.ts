@@ -71,6 +71,8 @@ export class ChaosTill {
     })
     const life: Incarnation = { client, dead: false, sale: undefined, selling: Promise.resolve() }
     this.#life = life
+    // Requests wait for the first welcome; connect() opens the socket (and reconnects from then on).
+    client.connect().catch(() => {})
     life.selling = this.#sell(life)
   }
 
