@@ -14,6 +14,7 @@ export const VIOLATION_KINDS = [
   'unknown-at-vipps',
   'created-twice',
   'money-mismatch',
+  'status-mismatch',
   'reservation-open',
   'capture-not-once',
   'cancel-not-once',
@@ -114,6 +115,10 @@ function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: st
 
   const agg = { captured: l.aggregate.capturedAmount.value, refunded: l.aggregate.refundedAmount.value }
   const cancelled = l.aggregate.cancelledAmount.value
+  const expected = statusAtVipps(l)
+  if (expected !== final.status) {
+    out.push(v('status-mismatch', id, `the till was told ${final.status}; Vipps says ${l.state}, so ${expected}`))
+  }
   if (!sameAmounts(final, { ...agg, cancelled })) {
     const ours = `captured ${final.captured}, refunded ${final.refunded}, cancelled ${final.cancelled}`
     const theirs = `captured ${agg.captured}, refunded ${agg.refunded}, cancelled ${cancelled}`
@@ -134,6 +139,29 @@ function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: st
   }
   out.push(...checkRefunds(p, ops('refund'), id))
   return out
+}
+
+/**
+ * The till status Vipps' state and aggregate amount to, worked out here independently of the
+ * engine's own mapping, so a mistake there shows.
+ */
+export function statusAtVipps(l: LedgerPayment): string {
+  const captured = l.aggregate.capturedAmount.value
+  const refunded = l.aggregate.refundedAmount.value
+  switch (l.state) {
+    case 'CREATED':
+      return 'pending'
+    case 'ABORTED':
+      return 'declined'
+    case 'EXPIRED':
+      return 'expired'
+    case 'TERMINATED':
+      return 'cancelled'
+    default:
+      if (captured === 0) return l.aggregate.cancelledAmount.value > 0 ? 'cancelled' : 'authorized'
+      if (refunded === 0) return 'captured'
+      return refunded >= captured ? 'refunded' : 'partially_refunded'
+  }
 }
 
 /** Every answered refund exactly once; nothing beyond what was asked (answered or unanswered). */

@@ -16,6 +16,8 @@ export interface ChaosOptions {
   seed: number
   /** How long tills sell under fire; settling comes after. */
   durationMs: number
+  /** Stop selling after this many daemon kills, if that comes before `durationMs`. */
+  kills?: number
   tills: number
   /** Where the journal, config and daemon log go. */
   dir: string
@@ -97,15 +99,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   )
   const faultPhases: string[] = []
   const startedAt = Date.now()
-  const loadEnds = startedAt + o.durationMs
-  const pause = pauser(loadEnds)
+  const load = new Load(startedAt + o.durationMs)
+  const pause = (ms: number) => load.pause(ms)
 
   try {
     await daemon.start()
     for (const till of tills) till.boot(true)
     const setFaults = (faults: unknown) => simControl(sim.baseUrl, 'POST', '/faults', faults)
     await Promise.all([
-      killLoop(daemon, new Prng(o.seed ^ 0x6b696c6c), o.killEveryMs ?? [800, 3000], pause),
+      killLoop(daemon, new Prng(o.seed ^ 0x6b696c6c), o.killEveryMs ?? [800, 3000], pause, () => {
+        if (o.kills !== undefined && daemon.kills >= o.kills) load.end()
+      }),
       faultLoop(new FaultSchedule(new Prng(o.seed ^ 0x6661756c)), o.faultPhaseMs ?? [2000, 6000], pause, (p) => {
         faultPhases.push(p.name)
         return setFaults(p.faults)
@@ -122,9 +126,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     giveUpAt = Date.now() + (o.settleTimeoutMs ?? 120_000)
     await simControl(sim.baseUrl, 'DELETE', '/faults')
     await Promise.all(tills.map((t) => t.stopSelling()))
-    say(`every till finished its last sale after ${seconds(loadEnds)} s; following ${payments.length} payments`)
+    say(`every till finished its last sale after ${seconds(load.endsAt)} s; following ${payments.length} payments`)
     const finals = await settle(tills, payments, sim, giveUpAt)
-    say(`settled after ${seconds(loadEnds)} s`)
+    say(`settled after ${seconds(load.endsAt)} s`)
     for (const till of tills) await till.catchUp(10_000)
     const { payments: ledger } = (await simControl(sim.baseUrl, 'GET', '/payments')) as { payments: LedgerPayment[] }
     const stopped = await daemon.stop()
@@ -158,19 +162,41 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 /** Sleeps `ms`, or less if selling ends first; false once it has ended. */
 type Pause = (ms: number) => Promise<boolean>
 
-function pauser(loadEnds: number): Pause {
-  return async (ms) => {
-    const left = loadEnds - Date.now()
-    await sleep(Math.max(0, Math.min(ms, left)))
-    return ms < left
+/** When selling ends: at a set time, or earlier when told. Pauses wake at the end. */
+class Load {
+  endsAt: number
+  readonly #wake = new Set<() => void>()
+
+  constructor(endsAt: number) {
+    this.endsAt = endsAt
+  }
+
+  end(): void {
+    this.endsAt = Math.min(this.endsAt, Date.now())
+    for (const wake of this.#wake) wake()
+  }
+
+  async pause(ms: number): Promise<boolean> {
+    const left = this.endsAt - Date.now()
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.#wake.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, left)))
+      this.#wake.add(done)
+    })
+    return ms < left && Date.now() < this.endsAt
   }
 }
 
-async function killLoop(daemon: ChaosDaemon, rng: Prng, every: [number, number], pause: Pause) {
+async function killLoop(daemon: ChaosDaemon, rng: Prng, every: [number, number], pause: Pause, killed: () => void) {
   while (await pause(between(rng, every))) {
     await daemon.kill()
     await sleep(rng.int(300))
     await daemon.start()
+    killed()
   }
 }
 

@@ -150,6 +150,16 @@ describe('the chaos checker', () => {
     expect(kinds(run)).toEqual(['money-mismatch', 'reservation-open'])
   })
 
+  it("reports a status that does not follow from Vipps' state and amounts", () => {
+    const run = cleanRun()
+    run.ledger[0]!.state = 'ABORTED'
+    expect(kinds(run)).toContain('status-mismatch')
+    const refunded = cleanRun()
+    refunded.ledger[0]!.aggregate.refundedAmount.value = 1000
+    refunded.ledger[0]!.operations.push({ kind: 'refund', idempotencyKey: 'r', amount: { value: 1000 } })
+    expect(kinds(refunded)).toContain('status-mismatch')
+  })
+
   it('reports a capture done twice, or an answered capture not done', () => {
     const twice = cleanRun()
     twice.ledger = [
