@@ -72,6 +72,7 @@ function renderChaos(c: ChaosSummary | undefined): string[] {
   if (!c) return [...head, 'No long chaos run recorded yet (`bench/chaos-summary.json` is missing).']
   const rows: Array<[string, string]> = [
     ['date', c.date],
+    ['commit', c.commit ?? 'unknown'],
     ['seed', String(c.seed)],
     ['selling / total time', `${c.durationSeconds} s / ${c.elapsedSeconds} s`],
     ['tills', String(c.tills)],

@@ -6,10 +6,12 @@
  * 2: a bad command line or a harness failure. `--self-check` runs a deliberately broken daemon
  * (TILLBRIDGE_TEST_HOOKS=ack-before-commit) and exits 0 only if the checker catches it.
  */
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { PACKAGE_ROOT } from '../helpers/daemon-process.js'
 import { runChaos } from './run.js'
 import { formatSummary, summarize } from './summary.js'
 
@@ -63,7 +65,8 @@ async function main(argv: string[]): Promise<number> {
     progress: say,
     ...(selfCheck ? { testHooks: 'ack-before-commit' } : {}),
   })
-  const summary = summarize(report)
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PACKAGE_ROOT, encoding: 'utf8' })
+  const summary = summarize(report, git.status === 0 ? git.stdout.trim() : null)
   process.stdout.write(`${formatSummary(summary)}\n`)
   if (typeof values.summary === 'string') writeFileSync(values.summary, `${JSON.stringify(summary, null, 2)}\n`)
 

@@ -4,6 +4,8 @@ import type { ChaosReport } from './run.js'
 /** What a chaos run did and found, as written to bench/chaos-summary.json and printed. */
 export interface ChaosSummary {
   date: string
+  /** The commit the run was built from, when it ran in a git checkout. */
+  commit: string | null
   seed: number
   durationSeconds: number
   elapsedSeconds: number
@@ -26,7 +28,7 @@ export interface ChaosSummary {
   firstViolations: string[]
 }
 
-export function summarize(report: ChaosReport): ChaosSummary {
+export function summarize(report: ChaosReport, commit: string | null = null): ChaosSummary {
   const { run } = report
   const count = <K extends string>(keys: K[]) => {
     const out: Partial<Record<K, number>> = {}
@@ -43,6 +45,7 @@ export function summarize(report: ChaosReport): ChaosSummary {
   }
   return {
     date: report.startedAt,
+    commit,
     seed: report.options.seed,
     durationSeconds: Math.round(report.options.durationMs / 1000),
     elapsedSeconds: Math.round(report.elapsedMs / 1000),
@@ -75,6 +78,7 @@ export function summarize(report: ChaosReport): ChaosSummary {
 export function formatSummary(s: ChaosSummary): string {
   const rows: Array<[string, string]> = [
     ['date', s.date],
+    ['commit', s.commit ?? 'unknown'],
     ['seed', String(s.seed)],
     ['duration (selling / total)', `${s.durationSeconds} s / ${s.elapsedSeconds} s`],
     ['tills', String(s.tills)],
