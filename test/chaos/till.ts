@@ -53,10 +53,6 @@ export class ChaosTill {
     this.log = { tillId: options.identity.id, processed: [], crashes: 0, lastSeen: new Map() }
   }
 
-  get alive(): boolean {
-    return this.#life !== undefined
-  }
-
   /** Comes up (again): connects, resumes after the persisted seq, and sells while `selling`. */
   boot(selling: boolean): void {
     if (this.#life) return
