@@ -1,11 +1,16 @@
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
+import type { PaymentsEngine } from '../payments/engine.js'
+import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
+import { TillbridgeError } from '../shared/errors.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
+import type { EpaymentApi } from '../vipps/api.js'
+import { ProviderError } from '../vipps/errors.js'
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -14,6 +19,8 @@ export interface AppOverrides {
   redactor?: Redactor
   fetch?: typeof globalThis.fetch
   db?: Db
+  /** The ePayment client per sales unit (tests pass a fake or a client of their own simulator). */
+  providerFor?: (msn: string) => EpaymentApi
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -26,6 +33,7 @@ export interface AppContext {
   fetch: typeof globalThis.fetch
   fatal: FatalReporter
   journal: Journal
+  payments: PaymentsEngine
   /** In start order; stopped in reverse. */
   components: Component[]
 }
@@ -50,7 +58,14 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
-  const components: Component[] = [journal]
+  // @NOTE for the integrator: until the Vipps client registry (branch vipps) and the simulator
+  // (branch sim) are on main, the engine has no provider: every call fails as unavailable, so
+  // payments are accepted and then expire unsent. Wire `providerFor` to the registry's
+  // EpaymentApi per MSN, and `fallbackMsn` to SIMULATOR_DEMO_CREDENTIALS.msn.
+  const providerFor = overrides.providerFor ?? noProvider
+  const payments = createPayments({ config, journal, clock, log, fatal, providerFor, fallbackMsn: '123456' })
+
+  const components: Component[] = [journal, payments.engine, payments.worker, payments.reaper]
 
   return {
     config,
@@ -61,6 +76,21 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fetch: fetchImpl,
     fatal,
     journal,
+    payments: payments.engine,
     components,
+  }
+}
+
+function noProvider(msn: string): EpaymentApi {
+  const fail = () => Promise.reject(new ProviderError('PROVIDER_UNAVAILABLE', `no Vipps client for MSN ${msn}`))
+  return {
+    msn,
+    createPayment: fail,
+    getPayment: fail,
+    getEvents: fail,
+    capturePayment: fail,
+    refundPayment: fail,
+    cancelPayment: fail,
+    testApprove: () => Promise.reject(new TillbridgeError('INTERNAL', 'no Vipps client')),
   }
 }
