@@ -54,7 +54,8 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
       const qrUrl = payment.flow === 'qr' ? (created.redirectUrl ?? null) : null
       const status = payment.status === 'queued' ? 'pending' : payment.status
       payment = d.ledger.change(tx, payment, { status, qrUrl }, 'created at Vipps')
-      advance(d, tx, payment, tx.now + d.options.pollFirstDelayMs)
+      // Vipps' guideline: the first poll only after pollFirstDelayMs; a waiting cancel goes at once.
+      advance(d, tx, payment, status === 'pending' ? tx.now + d.options.pollFirstDelayMs : undefined)
     })
   } catch (err) {
     if (d.signal.aborted) return
@@ -77,7 +78,8 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
           d.random,
           f.retryAfterMs,
         )
-        d.ledger.repo.setNextAction(p.id, tx.now + delay)
+        // Past the send deadline it will not go again: look then for the verdict, not later.
+        d.ledger.repo.setNextAction(p.id, Math.min(tx.now + delay, p.sendDeadline + d.options.settleMs))
         return
       }
       // Vipps refused it (4xx sticks to the key): nothing was created, and nothing more will be sent.

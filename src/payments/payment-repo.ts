@@ -58,10 +58,10 @@ function prepare(db: Db) {
     updateOp: db.prepare<OperationRecord>(`UPDATE provider_operations SET state = @state, attempts = @attempts,
       last_attempt_at = @lastAttemptAt, last_http_status = @lastHttpStatus, last_vipps_code = @lastVippsCode,
       last_trace_id = @lastTraceId, last_error = @lastError, updated_at = @updatedAt WHERE id = @id`),
-    pruneFinal: db.prepare<[number, number]>(`DELETE FROM payments WHERE id IN (SELECT id FROM payments
-      WHERE status IN ('captured', 'cancelled', 'declined', 'expired', 'failed', 'refunded')
-      AND updated_at < ?1 AND created_at < ?1 AND id NOT IN
-      (SELECT payment_id FROM provider_operations WHERE state IN ('pending', 'sending', 'retry')) LIMIT ?2)`),
+    pruneFinal: db.prepare<{ before: number; limit: number }>(`DELETE FROM payments WHERE id IN (SELECT id
+      FROM payments WHERE status IN ('captured', 'cancelled', 'declined', 'expired', 'failed', 'refunded')
+      AND updated_at < @before AND created_at < @before AND id NOT IN
+      (SELECT payment_id FROM provider_operations WHERE state IN ('pending', 'sending', 'retry')) LIMIT @limit)`),
     countOps: db.prepare<[number, string], { n: number }>(
       'SELECT COUNT(*) AS n FROM provider_operations WHERE payment_id = ? AND kind = ?',
     ),
@@ -136,7 +136,7 @@ export class PaymentRepo {
 
   /** Deletes up to `limit` final payments last changed before `before` (operations and timeline go with them). */
   pruneFinal(before: number, limit: number): number {
-    return this.#q.pruneFinal.run(before, limit).changes
+    return this.#q.pruneFinal.run({ before, limit }).changes
   }
 
   /** How many operations of a kind the payment has had: numbers the next key. */

@@ -55,8 +55,7 @@ export class FakeEpayment implements EpaymentApi {
   readonly effects: Effect[] = []
   readonly #answers = new Map<string, { body: string; outcome: { ok: unknown } | { err: ProviderError } }>()
   readonly #faults = new Map<Method, Fault[]>()
-  /** When set, calls wait for it before answering (to hold a call in flight). */
-  gate: Promise<void> | undefined
+  readonly #holds = new Map<Method, Promise<void>>()
 
   constructor(msn = '123456') {
     this.msn = msn
@@ -65,6 +64,24 @@ export class FakeEpayment implements EpaymentApi {
   /** Queues faults for the next calls of a method, in order. */
   fail(method: Method, ...faults: Fault[]): void {
     this.#faults.set(method, [...(this.#faults.get(method) ?? []), ...faults])
+  }
+
+  /**
+   * Holds the answers of a method: Vipps acts, but the answer waits until release() (or until the
+   * caller aborts, as a daemon that stops or dies never hears it).
+   */
+  hold(method: Method): () => void {
+    let release = () => {}
+    this.#holds.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve
+      }),
+    )
+    return () => {
+      this.#holds.delete(method)
+      release()
+    }
   }
 
   approve(reference: string): void {
@@ -180,11 +197,11 @@ export class FakeEpayment implements EpaymentApi {
     act: () => T,
   ): Promise<T> {
     this.calls.push({ method, reference, idempotencyKey: request?.idempotencyKey, body: request?.body })
-    await this.#wait(options?.signal)
     const fault = this.#faults.get(method)?.shift()
     if (fault instanceof ProviderError) throw fault
     if (fault === 'unavailable' || fault === 'dropBefore') throw unavailable(method)
     const outcome = request ? this.#idempotent(request, act) : run(act)
+    await this.#wait(this.#holds.get(method), options?.signal)
     if (fault === 'dropAfter') throw unavailable(method)
     if ('err' in outcome) throw outcome.err
     return outcome.ok as T
@@ -204,8 +221,7 @@ export class FakeEpayment implements EpaymentApi {
     return outcome
   }
 
-  async #wait(signal: AbortSignal | undefined): Promise<void> {
-    const gate = this.gate
+  async #wait(gate: Promise<void> | undefined, signal: AbortSignal | undefined): Promise<void> {
     if (!gate) return
     await new Promise<void>((resolve, reject) => {
       if (signal?.aborted) reject(signal.reason)

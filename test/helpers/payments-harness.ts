@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { type ConfigInput, configSchema } from '../../src/config/schema.js'
 import { createSilentLogger, type Logger } from '../../src/log/logger.js'
 import type { PaymentsEngine } from '../../src/payments/engine.js'
+import type { Reaper } from '../../src/payments/reaper.js'
 import type { CreatePaymentInput } from '../../src/payments/types.js'
 import { createPayments } from '../../src/payments/wiring.js'
 import type { PaymentWorker } from '../../src/payments/worker.js'
@@ -17,6 +18,8 @@ export interface PaymentsHarness {
   journal: Journal
   engine: PaymentsEngine
   worker: PaymentWorker
+  /** Not started (its cron runs on the wall clock); call prune() directly. */
+  reaper: Reaper
   fatal: FatalReporter
   /** Stops worker, engine and journal, in that order. */
   stop(): Promise<void>
@@ -42,7 +45,7 @@ export async function startPayments(o: HarnessOptions): Promise<PaymentsHarness>
   const journal = new Journal({ path, busyTimeoutMs: 2000, clock, log, fatal })
   const provider = o.provider
   const providerFor = typeof provider === 'function' ? provider : () => provider
-  const { engine, worker } = createPayments({
+  const { engine, worker, reaper } = createPayments({
     config,
     journal,
     clock,
@@ -61,6 +64,7 @@ export async function startPayments(o: HarnessOptions): Promise<PaymentsHarness>
     journal,
     engine,
     worker,
+    reaper,
     fatal,
     async stop() {
       await worker.stop()
