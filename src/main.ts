@@ -23,10 +23,21 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
+// Test-only: lets the notify/watchdog test block the event loop on demand. Never set in production.
+if (process.env.TILLBRIDGE_TEST_HOOKS?.split(',').includes('block-on-sigusr2')) {
+  process.on('SIGUSR2', () => {
+    const until = Date.now() + 3000
+    while (Date.now() < until) {
+      // busy-wait: the event loop is blocked, so no timer (and no watchdog ping) can run
+    }
+  })
+}
+
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
+  pid: process.pid,
   signal: controller.signal,
 })
 process.exitCode = exitCode

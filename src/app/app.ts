@@ -27,7 +27,8 @@ export class App {
       }
       this.#started.push(component)
     }
-    log.info('ready', { listening: this.listening(), journal: this.context.journal.path, pid: process.pid })
+    this.context.readiness.ready = true
+    log.info('ready', { listening: this.listening(), journal: this.context.journal.path })
   }
 
   /** Every address the started components serve. */
@@ -42,6 +43,7 @@ export class App {
   }
 
   async #stopAll(deadlineMs: number): Promise<void> {
+    this.context.readiness.ready = false
     const log = this.context.log.child({ subsystem: 'app' })
     const { clock } = this.context
     const end = clock.monotonic() + deadlineMs

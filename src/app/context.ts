@@ -1,12 +1,19 @@
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
+import { AdminServer } from '../ops/admin-server.js'
+import { journalSize } from '../ops/journal-size.js'
+import { DaemonMetrics } from '../ops/metrics.js'
+import { createNotifier } from '../ops/sd-notify.js'
+import type { StatusSources } from '../ops/status-snapshot.js'
+import { SystemdIntegration } from '../ops/systemd.js'
 import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { TillbridgeError } from '../shared/errors.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
+import { VERSION } from '../shared/version.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import type { EpaymentApi } from '../vipps/api.js'
@@ -21,6 +28,13 @@ export interface AppOverrides {
   db?: Db
   /** The ePayment client per sales unit (tests pass a fake or a client of their own simulator). */
   providerFor?: (msn: string) => EpaymentApi
+  /** Environment and pid of the process (NOTIFY_SOCKET, WATCHDOG_USEC, CREDENTIALS_DIRECTORY). */
+  runtime?: RuntimeInfo
+}
+
+export interface RuntimeInfo {
+  env: NodeJS.ProcessEnv
+  pid: number
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -36,6 +50,11 @@ export interface AppContext {
   payments: PaymentsEngine
   /** In start order; stopped in reverse. */
   components: Component[]
+  /** True between the end of start() and the beginning of stop(); set by App. */
+  readiness: { ready: boolean }
+  metrics: DaemonMetrics
+  /** What the status page, /status.json and /metrics read; domains add their sources. */
+  statusSources: StatusSources
 }
 
 /**
@@ -67,6 +86,42 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
 
   const components: Component[] = [journal, payments.engine, payments.worker, payments.reaper]
 
+  const readiness = { ready: false }
+  const statusSources: StatusSources = {
+    version: VERSION,
+    providerKind: config.provider.kind,
+    now: () => clock.now(),
+    ready: () => readiness.ready,
+    journal: () => journalSize(config.journal.path),
+  }
+  const metrics = new DaemonMetrics(statusSources)
+  if (config.admin.enabled) {
+    components.push(
+      new AdminServer({
+        host: config.admin.host,
+        port: config.admin.port,
+        tokenSha256: secrets.adminTokenHash,
+        sources: statusSources,
+        metrics,
+        log: log.child({ subsystem: 'admin' }),
+      }),
+    )
+  }
+
+  // Last to start, first to stop: READY=1 only when everything before it is up.
+  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
+  components.push(
+    new SystemdIntegration({
+      notifier: createNotifier(runtime.env, runtime.pid),
+      env: runtime.env,
+      pid: runtime.pid,
+      clock,
+      log: log.child({ subsystem: 'systemd' }),
+      probes: [() => journal.probeWrite()],
+      status: () => 'accepting tills',
+    }),
+  )
+
   return {
     config,
     secrets,
@@ -78,6 +133,9 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     journal,
     payments: payments.engine,
     components,
+    readiness,
+    metrics,
+    statusSources,
   }
 }
 

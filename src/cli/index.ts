@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
 import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
+import { VERSION } from '../shared/version.js'
 import { checkConfigCommand } from './check-config.js'
 import type { CliIo, Command } from './io.js'
 import { migrateCommand } from './migrate.js'
@@ -9,11 +9,6 @@ import { runCommand } from './run.js'
 
 /** The subcommand table; each command lives in its own file. */
 export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand]
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-  return pkg.version
-}
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
@@ -44,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return first === undefined ? EXIT.USAGE : EXIT.OK
   }
   if (first === '--version' || first === '-v') {
-    io.stdout(`${packageVersion()}\n`)
+    io.stdout(`${VERSION}\n`)
     return EXIT.OK
   }
   const command = COMMANDS.find((c) => c.name === first)

@@ -3,6 +3,7 @@ export interface CliIo {
   stdout: (text: string) => void
   stderr: (text: string) => void
   env: NodeJS.ProcessEnv
+  pid: number
   /** Aborted by SIGINT/SIGTERM. */
   signal: AbortSignal
 }

@@ -18,7 +18,7 @@ export const runCommand: Command = {
     try {
       const { config } = loadConfig(values.config, io.env)
       const secrets = loadSecrets(config, io.env)
-      app = new App(createContext(config, secrets))
+      app = new App(createContext(config, secrets, { runtime: { env: io.env, pid: io.pid } }))
     } catch (err) {
       return reportError(err, io)
     }

@@ -34,6 +34,7 @@ export function crossCheckConfig(config: Config): string[] {
   if (config.payments.retryMaxDelayMs < config.payments.retryMinDelayMs) {
     problems.push('payments.retryMaxDelayMs: must be at least payments.retryMinDelayMs')
   }
+  if (config.admin.token && config.admin.tokenSha256) problems.push('admin: give token or tokenSha256, not both')
   if (config.provider.maxRetryDelayMs < config.provider.minRetryDelayMs) {
     problems.push('provider.maxRetryDelayMs: must be at least provider.minRetryDelayMs')
   }

@@ -155,6 +155,11 @@ export const configSchema = z.strictObject({
       host: z.string().default('127.0.0.1'),
       port: port.default(8788),
       token: secretRefSchema.optional().describe('Bearer token for every admin endpoint but /healthz'),
+      tokenSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional()
+        .describe('Or: SHA-256 (hex) of the admin token'),
     })
     .prefault({}),
   shutdownTimeoutMs: ms(300_000).default(10_000).describe('SIGTERM to exit; keep below TimeoutStopSec'),

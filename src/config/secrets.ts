@@ -64,7 +64,9 @@ export function loadSecrets(config: Config, env: NodeJS.ProcessEnv): Secrets {
     else problems.push(`${at}: needs tokenSha256 or token`)
   })
 
-  const adminTokenHash = config.admin.token ? sha256Hex(read(config.admin.token, 'admin.token')) : undefined
+  const adminTokenHash = config.admin.token
+    ? sha256Hex(read(config.admin.token, 'admin.token'))
+    : config.admin.tokenSha256
 
   if (problems.length > 0) {
     throw new TillbridgeError('SECRET_UNREADABLE', `${problems.length} secret(s) could not be read`, {

@@ -59,6 +59,18 @@ export class Journal implements Component {
     if (db && !this.#options.db && db.open) db.close()
   }
 
+  /** Proves the journal still takes a durable write (for the watchdog). Throws if it does not. */
+  probeWrite(): void {
+    const now = String(this.#options.clock.now())
+    this.write((db) =>
+      db
+        .prepare(
+          "INSERT INTO daemon_meta (key, value) VALUES ('heartbeat', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        )
+        .run(now),
+    )
+  }
+
   /**
    * Runs `fn` in a write transaction (BEGIN IMMEDIATE). Returns only after COMMIT, which under
    * synchronous=FULL means the data is on disk. An I/O or full-disk error leaves the outcome

@@ -16,6 +16,7 @@ export async function runCliCaptured(
       stderr += t
     },
     env,
+    pid: process.pid,
     signal,
   })
   return { code, stdout, stderr }

@@ -1,0 +1,87 @@
+/**
+ * The status page for store technicians: one self-contained HTML document that polls
+ * /status.json every 2 s and renders it with textContent only (no HTML from data, so a
+ * payment key cannot inject markup). It shows nothing secret: no tokens, no phone numbers.
+ */
+export const STATUS_PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>tillbridge status</title>
+<style>
+  body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1d1d1f; background: #fafafa; }
+  h1 { font-size: 1.3rem; margin: 0 0 .2rem; } h2 { font-size: 1.05rem; margin: 1.4rem 0 .4rem; }
+  .muted { color: #666; } .cards { display: flex; gap: 1rem; flex-wrap: wrap; }
+  .card { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: .7rem 1rem; min-width: 11rem; }
+  .card b { display: block; font-size: 1.4rem; }
+  .ok { color: #0a7d32; } .degraded { color: #b26b00; } .down, .error { color: #c0172b; }
+  table { border-collapse: collapse; background: #fff; width: 100%; max-width: 60rem; }
+  th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #eee; }
+  th { background: #f0f0f0; }
+</style>
+</head>
+<body>
+<h1>tillbridge <span id="version" class="muted"></span></h1>
+<div class="muted">Updated <span id="now">–</span> · refreshes every 2 s · <span id="fetch-state"></span></div>
+<h2>Health</h2>
+<div class="cards">
+  <div class="card">Daemon<b id="ready">–</b></div>
+  <div class="card">Provider (<span id="provider-kind"></span>)<b id="provider-state">–</b><span id="provider-detail" class="muted"></span></div>
+  <div class="card">Access token<b id="token">–</b></div>
+  <div class="card">Journal<b id="journal-size">–</b><span id="journal-path" class="muted"></span></div>
+  <div class="card">Unacked events<b id="unacked">–</b></div>
+  <div class="card">Oldest unfinished<b id="oldest">–</b></div>
+</div>
+<h2>Tills connected</h2>
+<table><thead><tr><th>Till</th><th>Connections</th></tr></thead><tbody id="tills"></tbody></table>
+<h2>Payments by status</h2>
+<table><thead><tr><th>Status</th><th>Count</th></tr></thead><tbody id="by-status"></tbody></table>
+<h2>Recent payments</h2>
+<table><thead><tr><th>Updated</th><th>Till</th><th>Key</th><th>Reference</th><th>Amount</th><th>Status</th></tr></thead>
+<tbody id="recent"></tbody></table>
+<script>
+const $ = (id) => document.getElementById(id)
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows.map((cells) => {
+    const tr = document.createElement('tr')
+    for (const c of cells) { const td = document.createElement('td'); td.textContent = String(c); tr.append(td) }
+    return tr
+  }))
+}
+function money(a) { return (a.value / 100).toFixed(2) + ' ' + a.currency }
+function bytes(n) { return n > 1048576 ? (n / 1048576).toFixed(1) + ' MB' : (n / 1024).toFixed(0) + ' kB' }
+async function refresh() {
+  try {
+    const res = await fetch('status.json', { cache: 'no-store', credentials: 'same-origin' })
+    if (!res.ok) throw new Error('HTTP ' + res.status)
+    const s = await res.json()
+    $('version').textContent = s.version
+    $('now').textContent = new Date(s.now).toLocaleTimeString()
+    $('ready').textContent = s.ready ? 'ready' : 'starting'
+    $('ready').className = s.ready ? 'ok' : 'degraded'
+    $('provider-kind').textContent = s.provider.kind
+    $('provider-state').textContent = s.provider.state
+    $('provider-state').className = s.provider.state
+    $('provider-detail').textContent = s.provider.detail || ''
+    const left = Object.values(s.provider.tokenSecondsLeft).filter((v) => v !== null && v !== undefined)
+    $('token').textContent = left.length ? Math.min(...left) + ' s left' : 'none yet'
+    $('journal-size').textContent = bytes(s.journal.bytes + s.journal.walBytes)
+    $('journal-path').textContent = s.journal.path
+    $('unacked').textContent = s.payments.eventsUnacked
+    $('oldest').textContent = s.payments.oldestUnfinishedAgeSeconds === undefined ? 'none' : s.payments.oldestUnfinishedAgeSeconds + ' s'
+    fill($('tills'), s.tills.map((t) => [t.id, t.connections]))
+    fill($('by-status'), Object.entries(s.payments.byStatus))
+    fill($('recent'), s.payments.recent.map((p) => [new Date(p.updatedAt).toLocaleTimeString(), p.tillId, p.key, p.reference, money(p.amount), p.status]))
+    $('fetch-state').textContent = ''
+  } catch (err) {
+    $('fetch-state').textContent = 'cannot reach the daemon: ' + err.message
+    $('fetch-state').className = 'error'
+  }
+}
+refresh()
+setInterval(refresh, 2000)
+</script>
+</body>
+</html>
+`

@@ -1,0 +1,77 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { App } from '../../../src/app/app.js'
+import { createContext } from '../../../src/app/context.js'
+import { configSchema } from '../../../src/config/schema.js'
+import { loadSecrets } from '../../../src/config/secrets.js'
+import { createSilentLogger } from '../../../src/log/logger.js'
+import { AdminServer } from '../../../src/ops/admin-server.js'
+import { parsePrometheusText } from '../../helpers/prometheus-text.js'
+import { useTempDir } from '../../helpers/temp-dir.js'
+
+const tempDir = useTempDir()
+const TOKEN = 'tillbridge-demo-admin-token'
+const apps: App[] = []
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.stop()
+})
+
+async function startApp() {
+  const config = configSchema.parse({
+    journal: { path: join(tempDir(), 'j.db') },
+    gateway: { port: 0 },
+    simulator: { port: 0 },
+    admin: { port: 0, tokenSha256: '893c2b41675d06f27496247bf2fa3a183fca8c8d89b42af2d3d946f307dd39aa' },
+  })
+  const app = new App(createContext(config, loadSecrets(config, {}), { log: createSilentLogger() }))
+  apps.push(app)
+  await app.start()
+  const admin = app.context.components.find((c): c is AdminServer => c instanceof AdminServer)
+  if (!admin?.url) throw new Error('admin server not listening')
+  return { app, url: admin.url }
+}
+
+const bearer = { authorization: `Bearer ${TOKEN}` }
+
+describe('admin server', () => {
+  it('answers /healthz without a token and refuses everything else without one', async () => {
+    const { url } = await startApp()
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    for (const path of ['/readyz', '/metrics', '/', '/status', '/status.json']) {
+      const res = await fetch(`${url}${path}`)
+      expect(res.status, path).toBe(401)
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic/)
+      const wrong = await fetch(`${url}${path}`, { headers: { authorization: 'Bearer not-the-token' } })
+      expect(wrong.status, path).toBe(401)
+    }
+  })
+
+  it('accepts the token as Bearer or as the Basic password', async () => {
+    const { url } = await startApp()
+    expect((await fetch(`${url}/readyz`, { headers: bearer })).status).toBe(200)
+    const basic = `Basic ${Buffer.from(`tech:${TOKEN}`).toString('base64')}`
+    expect((await fetch(`${url}/readyz`, { headers: { authorization: basic } })).status).toBe(200)
+  })
+
+  it('serves Prometheus text that parses, with the journal size', async () => {
+    const { url, app } = await startApp()
+    const res = await fetch(`${url}/metrics`, { headers: bearer })
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    const samples = parsePrometheusText(await res.text())
+    const db = samples.find((s) => s.name === 'tillbridge_journal_bytes' && s.labels.file === 'db')
+    expect(db?.value).toBe(app.context.statusSources.journal().bytes)
+    expect(db?.value).toBeGreaterThan(0)
+    expect(samples.find((s) => s.name === 'tillbridge_provider_up')?.value).toBe(1)
+  })
+
+  it('serves the status page and its JSON, with no secret in either', async () => {
+    const { url } = await startApp()
+    const page = await (await fetch(`${url}/`, { headers: bearer })).text()
+    expect(page).toContain('<title>tillbridge status</title>')
+    const status = (await (await fetch(`${url}/status.json`, { headers: bearer })).json()) as { ready: boolean }
+    expect(status.ready).toBe(true)
+    expect(JSON.stringify(status)).not.toContain(TOKEN)
+    expect((await fetch(`${url}/nope`, { headers: bearer })).status).toBe(404)
+    expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(405)
+  })
+})
