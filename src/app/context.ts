@@ -93,6 +93,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     now: () => clock.now(),
     ready: () => readiness.ready,
     journal: () => journalSize(config.journal.path),
+    payments: () => payments.engine.summary(),
   }
   const metrics = new DaemonMetrics(statusSources)
   if (config.admin.enabled) {

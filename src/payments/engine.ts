@@ -7,6 +7,7 @@ import type { PaymentsApi } from './api.js'
 import { type EventListener, PaymentLedger } from './ledger.js'
 import { toView } from './records.js'
 import { ensureInstallationId } from './references.js'
+import { type PaymentsSummary, PaymentsSummaryReader } from './summary.js'
 import { notFound, unavailable } from './till-errors.js'
 import { type TillRequestOptions, TillRequests } from './till-requests.js'
 import type { CreatePaymentInput, Money, PaymentView, RequestResult, TillEvent } from './types.js'
@@ -40,7 +41,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   readonly #deps: PaymentsEngineDeps
   readonly #listeners = new Set<EventListener>()
   readonly #work = new Set<() => void>()
-  #core: (PaymentsCore & { requests: TillRequests }) | undefined
+  #core: (PaymentsCore & { requests: TillRequests; summary: PaymentsSummaryReader }) | undefined
   #accepting = false
 
   constructor(deps: PaymentsEngineDeps) {
@@ -56,7 +57,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
       for (const listener of this.#listeners) listener(tillId, event)
     })
     const requests = new TillRequests({ ledger, options, installationId, msnForTill, wake: () => this.#wake() })
-    this.#core = { ledger, writer, requests }
+    this.#core = { ledger, writer, requests, summary: new PaymentsSummaryReader(journal.db) }
     this.#accepting = true
   }
 
@@ -114,6 +115,13 @@ export class PaymentsEngine implements PaymentsApi, Component {
     core.writer
       .run(() => core.ledger.mailbox.ack(tillId, seq))
       .catch((err: unknown) => this.#deps.log.warn('ack not stored', { tillId, seq, err }))
+  }
+
+  /** Counts by status, the oldest unfinished payment, unacked events, the latest changes. */
+  summary(): PaymentsSummary {
+    const core = this.#core
+    if (!core) return { byStatus: {}, oldestUnfinishedAgeSeconds: undefined, eventsUnacked: 0, recent: [] }
+    return core.summary.read(this.#deps.clock.now())
   }
 
   onEvent(listener: (tillId: string, event: TillEvent) => void): () => void {
