@@ -11,7 +11,7 @@ import { type PaymentsSummary, PaymentsSummaryReader } from './summary.js'
 import { notFound, unavailable } from './till-errors.js'
 import { type TillRequestOptions, TillRequests } from './till-requests.js'
 import type { CreatePaymentInput, Money, PaymentView, RequestResult, TillEvent } from './types.js'
-import { type Work, WriteBatcher } from './write-batcher.js'
+import { WriteBatcher, type WriteContext } from './write-batcher.js'
 
 export interface PaymentsEngineDeps {
   journal: Journal
@@ -129,7 +129,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
     return () => this.#listeners.delete(listener)
   }
 
-  #write<T>(work: (core: PaymentsCore & { requests: TillRequests }, tx: Parameters<Work<T>>[0]) => T): Promise<T> {
+  #write<T>(work: (core: PaymentsCore & { requests: TillRequests }, tx: WriteContext) => T): Promise<T> {
     const core = this.#core
     if (!core || !this.#accepting) return Promise.reject(unavailable('the payments engine is not running'))
     if (this.#deps.fatal.error) return Promise.reject(unavailable('the journal failed; the daemon is stopping'))

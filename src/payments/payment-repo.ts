@@ -42,7 +42,7 @@ function prepare(db: Db) {
     earliest: db.prepare<[string], { at: number | null }>(`SELECT MIN(next_action_at) AS at FROM payments
       WHERE next_action_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?))`),
     unscheduled: db.prepare<[], { id: number }>(`SELECT id FROM payments WHERE next_action_at IS NULL AND (status IN
-      ('queued', 'pending', 'authorized', 'cancelling') OR id IN
+      ('queued', 'pending', 'cancelling') OR id IN
       (SELECT payment_id FROM provider_operations WHERE state IN ('pending', 'sending', 'retry')))`),
     staleSending: db.prepare<[], { paymentId: number }>(
       "SELECT DISTINCT payment_id AS paymentId FROM provider_operations WHERE state = 'sending'",

@@ -3,6 +3,7 @@ import { applyFacts } from './progress.js'
 import type { PaymentRecord } from './records.js'
 import { advance, backOff, fresh, type StepDeps } from './step-deps.js'
 import { factsFromVipps } from './vipps-status.js'
+import type { WriteContext } from './write-batcher.js'
 
 /**
  * Reads the payment at Vipps and brings ours in line: the poll of a pending payment (first after
@@ -34,7 +35,7 @@ export async function readBack(d: StepDeps, p: PaymentRecord, staleAttempts = fa
   }
 }
 
-function markRetry(d: StepDeps, id: number, tx: Parameters<Parameters<StepDeps['writer']['run']>[0]>[0]): void {
+function markRetry(d: StepDeps, id: number, tx: WriteContext): void {
   for (const op of d.ledger.repo.operations(id)) {
     if (op.state === 'sending') d.ledger.changeOperation(tx, op, { state: 'retry' })
   }

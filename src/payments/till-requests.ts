@@ -1,7 +1,8 @@
 import { modificationBody } from '../vipps/api.js'
 import { createPaymentBody } from './create-body.js'
 import type { PaymentLedger } from './ledger.js'
-import { isOpen, type OperationRecord, type PaymentRecord, toView } from './records.js'
+import { isLive } from './progress.js'
+import { isOpen, type PaymentRecord, toView } from './records.js'
 import { paymentReference } from './references.js'
 import { requestHash } from './request-hash.js'
 import { alreadyCaptured, idempotencyConflict, invalidField, invalidState, notFound } from './till-errors.js'
@@ -120,7 +121,7 @@ export class TillRequests {
     const p = this.#find(tillId, key)
     if (amount && amount.currency !== p.currency) throw invalidField(`amount.currency: must be ${p.currency}`)
     const value = amount?.value ?? p.amount
-    const captures = ledger.repo.operations(p.id).filter((op) => op.kind === 'capture' && live(op))
+    const captures = ledger.repo.operations(p.id).filter((op) => op.kind === 'capture' && isLive(op))
     if (captures.length > 0) {
       if (captures.some((op) => op.amount === value)) return { payment: toView(p), replayed: true }
       throw invalidState(key, p.status, 'it is already being captured with another amount')
@@ -174,11 +175,6 @@ export class TillRequests {
     if (!p) throw notFound(key)
     return p
   }
-}
-
-/** Not failed or abandoned: done, or still to be sent. */
-function live(op: OperationRecord): boolean {
-  return op.state !== 'failed' && op.state !== 'abandoned'
 }
 
 function checkCreate(input: CreatePaymentInput): void {

@@ -104,6 +104,22 @@ describe('restarts in the middle', () => {
   })
 })
 
+describe('the completer', () => {
+  it('gives a payment that needs work but lost its schedule a new one', async () => {
+    const provider = new FakeEpayment()
+    const clock = new ManualClock()
+    const h = await start(tempDir(), provider, clock)
+    const { payment } = await h.engine.create('till-1', pushPayment('lost'))
+    await settle(h)
+    h.journal.db.prepare('UPDATE payments SET next_action_at = NULL').run()
+    provider.approve(payment.reference)
+    await advance(h, 10_000)
+    expect(h.engine.get('till-1', 'lost').status).toBe('pending') // nothing looks at it…
+    await advance(h, 25_000, 5000) // …until the completer's next round (every 30 s)
+    expect(h.engine.get('till-1', 'lost').status).toBe('captured')
+  })
+})
+
 describe('faults', () => {
   it('resolves a create whose answer was lost (dropAfter) by reading it back: created once', async () => {
     const provider = new FakeEpayment()
