@@ -14,6 +14,8 @@ import { TillbridgeError } from '../shared/errors.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import { VERSION } from '../shared/version.js'
+import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
+import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import type { EpaymentApi } from '../vipps/api.js'
@@ -50,6 +52,8 @@ export interface AppContext {
   payments: PaymentsEngine
   /** In start order; stopped in reverse. */
   components: Component[]
+  /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
+  simulator: Simulator | undefined
   /** True between the end of start() and the beginning of stop(); set by App. */
   readiness: { ready: boolean }
   metrics: DaemonMetrics
@@ -77,14 +81,38 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(overrides.db ? { db: overrides.db } : {}),
   })
 
-  // @NOTE for the integrator: until the Vipps client registry (branch vipps) and the simulator
-  // (branch sim) are on main, the engine has no provider: every call fails as unavailable, so
-  // payments are accepted and then expire unsent. Wire `providerFor` to the registry's
-  // EpaymentApi per MSN, and `fallbackMsn` to SIMULATOR_DEMO_CREDENTIALS.msn.
-  const providerFor = overrides.providerFor ?? noProvider
-  const payments = createPayments({ config, journal, clock, log, fatal, providerFor, fallbackMsn: '123456' })
+  // First to start, last to stop: the Vipps client reads its base URL once it listens.
+  const simulator =
+    config.provider.kind === 'simulator'
+      ? new Simulator({
+          ...config.simulator,
+          clock,
+          log: log.child({ subsystem: 'simulator' }),
+          fetch: fetchImpl,
+        })
+      : undefined
 
-  const components: Component[] = [journal, payments.engine, payments.worker, payments.reaper]
+  // @NOTE for the integrator: until the Vipps client registry (branch vipps) is on main, the
+  // engine has no provider: every call fails as unavailable, so payments are accepted and then
+  // expire unsent. Wire `providerFor` to the registry's EpaymentApi per MSN.
+  const providerFor = overrides.providerFor ?? noProvider
+  const payments = createPayments({
+    config,
+    journal,
+    clock,
+    log,
+    fatal,
+    providerFor,
+    fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
+  })
+
+  const components: Component[] = [
+    ...(simulator ? [simulator] : []),
+    journal,
+    payments.engine,
+    payments.worker,
+    payments.reaper,
+  ]
 
   const readiness = { ready: false }
   const statusSources: StatusSources = {
@@ -134,6 +162,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     journal,
     payments: payments.engine,
     components,
+    simulator,
     readiness,
     metrics,
     statusSources,

@@ -6,9 +6,10 @@ import type { CliIo, Command } from './io.js'
 import { migrateCommand } from './migrate.js'
 import { reportError } from './report-error.js'
 import { runCommand } from './run.js'
+import { simulatorCommand } from './simulator.js'
 
 /** The subcommand table; each command lives in its own file. */
-export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand]
+export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand, simulatorCommand]
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -72,6 +72,9 @@ function fixEpayment(doc: Record<string, any>): void {
       },
     },
   }
+  // Erratum 6: PaymentEvent requires `paymentAction`, a property it does not define; the event's
+  // name is `name` (as in WebhookEvent, the docs and every real event log).
+  schemas.PaymentEvent.required = schemas.PaymentEvent.required.map((r: string) => (r === 'paymentAction' ? 'name' : r))
   // The receipt schema comes by a remote $ref; resolve it to the local Order Management 2.3.24 file.
   rewriteRefs(doc, (ref) => (ref === RECEIPT_REMOTE_REF ? 'order-management.json#/components/schemas/Receipt' : ref))
 }

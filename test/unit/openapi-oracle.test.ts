@@ -92,6 +92,34 @@ describe.skipIf(!specAvailable())('OpenAPI oracle', () => {
   })
 })
 
+describe.skipIf(!specAvailable())('OpenAPI oracle: corrections added for the simulator', () => {
+  it('requires an event name in the event log (erratum 6: the spec requires a non-existent paymentAction)', () => {
+    const req = { method: 'GET', path: '/epayment/v1/payments/tb-abc-0001/events' }
+    const event = {
+      reference: 'tb-abc-0001',
+      pspReference: '1234567890',
+      name: 'CREATED',
+      amount: { currency: 'NOK', value: 100 },
+      timestamp: '2026-01-01T12:00:00.000Z',
+      idempotencyKey: null,
+      success: true,
+    }
+    const res = (body: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) })
+    expect(openApiOracle().validateResponse(req, res([event]))).toEqual([])
+    const { name: _name, ...nameless } = event
+    expect(openApiOracle().validateResponse(req, res([nameless]))).not.toEqual([])
+  })
+
+  it('takes an RFC 7807 body on errors the spec lists without a body, and nothing else', () => {
+    const req = { method: 'POST', path: '/accesstoken/get' }
+    const problem = JSON.stringify({ type: 'https://httpstatuses.io/401', title: 'Unauthorized', status: 401 })
+    const res = (contentType: string, body: string) => ({ status: 401, contentType, body })
+    expect(openApiOracle().validateResponse(req, res('application/problem+json', problem))).toEqual([])
+    expect(openApiOracle().validateResponse(req, res('application/problem+json', '{"error":"x"}'))).not.toEqual([])
+    expect(openApiOracle().validateResponse(req, res('text/plain', 'denied'))).not.toEqual([])
+  })
+})
+
 describe.runIf(!specAvailable())('OpenAPI oracle (spec files missing)', () => {
   it.skip('skipped: set VIPPS_OPENAPI_DIR or place the files in ../shared/vipps-openapi', () => {})
 })
