@@ -84,7 +84,7 @@ CREATE TABLE till_events (
   payment    TEXT    NOT NULL,        -- JSON snapshot of the payment object at that change
   created_at INTEGER NOT NULL,
   PRIMARY KEY (till_id, seq)
-) STRICT, WITHOUT ROWID;
+) WITHOUT ROWID, STRICT;
 
 -- The timeline support reads: every status change and every provider call, with HTTP status,
 -- Vipps code and traceId.
