@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
+import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
@@ -7,6 +8,7 @@ import { DaemonMetrics } from '../ops/metrics.js'
 import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
+import type { PaymentsApi } from '../payments/api.js'
 import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
@@ -18,7 +20,7 @@ import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
-import type { EpaymentApi } from '../vipps/api.js'
+import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
 import { ProviderError } from '../vipps/errors.js'
 
 /** What tests (and only tests) may replace. */
@@ -32,6 +34,10 @@ export interface AppOverrides {
   providerFor?: (msn: string) => EpaymentApi
   /** Environment and pid of the process (NOTIFY_SOCKET, WATCHDOG_USEC, CREDENTIALS_DIRECTORY). */
   runtime?: RuntimeInfo
+  /** What the gateway talks to instead of the payments engine (gateway tests). */
+  payments?: PaymentsApi
+  /** The Vipps client's health, for the tills' `status` frames; default: always ok. */
+  providerHealth?: ProviderHealth
 }
 
 export interface RuntimeInfo {
@@ -50,6 +56,8 @@ export interface AppContext {
   fatal: FatalReporter
   journal: Journal
   payments: PaymentsEngine
+  /** The tills' WebSocket endpoint. */
+  gateway: TillGateway
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
@@ -137,6 +145,19 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     )
   }
 
+  // Tills come last: by the time one connects, the engine behind the gateway is running, and on
+  // stop the tills are told 1001 before anything behind them goes away.
+  const gateway = new TillGateway({
+    config: config.gateway,
+    tillTokenHashes: secrets.tillTokenHashes,
+    payments: overrides.payments ?? payments.engine,
+    ...(overrides.providerHealth ? { provider: overrides.providerHealth } : {}),
+    clock,
+    log: log.child({ subsystem: 'gateway' }),
+  })
+  components.push(gateway)
+  statusSources.tills = () => gateway.tillStatus()
+
   // Last to start, first to stop: READY=1 only when everything before it is up.
   const runtime = overrides.runtime ?? { env: {}, pid: 0 }
   components.push(
@@ -161,6 +182,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fatal,
     journal,
     payments: payments.engine,
+    gateway,
     components,
     simulator,
     readiness,

@@ -7,9 +7,10 @@ import { migrateCommand } from './migrate.js'
 import { reportError } from './report-error.js'
 import { runCommand } from './run.js'
 import { simulatorCommand } from './simulator.js'
+import { tillCommand } from './till.js'
 
 /** The subcommand table; each command lives in its own file. */
-export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand, simulatorCommand]
+export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand, simulatorCommand, tillCommand]
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))
