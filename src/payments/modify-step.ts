@@ -6,8 +6,6 @@ import { isOpen, type OperationRecord, type PaymentRecord } from './records.js'
 import { advance, fresh, type StepDeps } from './step-deps.js'
 import { factsFromVipps } from './vipps-status.js'
 
-/** Vipps allows 5 creates, captures, cancels and refunds per minute per reference. */
-export const MODIFICATIONS_PER_MINUTE = 5
 const MINUTE = 60_000
 
 const OPERATION_NAME = { capture: 'capturePayment', refund: 'refundPayment', cancel: 'cancelPayment' } as const
@@ -22,7 +20,7 @@ export async function runModification(d: StepDeps, p: PaymentRecord, op: Operati
   const kind = op.kind
   const now = d.clock.now()
   const recent = d.ledger.timeline.modifyingCallsSince(p.id, now - MINUTE)
-  const oldest = recent[recent.length - MODIFICATIONS_PER_MINUTE]
+  const oldest = recent[recent.length - d.options.modificationsPerMinute]
   if (oldest !== undefined) {
     await d.writer.run(() => d.ledger.repo.setNextAction(p.id, oldest + MINUTE + 1))
     return

@@ -16,6 +16,8 @@ export interface WorkerOptions extends ProgressOptions {
    * timeout). Only after that is a create that Vipps does not know declared never sent.
    */
   settleMs: number
+  /** Vipps allows 5 creates, captures, cancels and refunds per minute per reference. */
+  modificationsPerMinute: number
 }
 
 /** What every step of the worker needs. */

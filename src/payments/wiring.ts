@@ -62,6 +62,7 @@ export function createPayments(w: PaymentsWiring): PaymentsComponents {
       retryMaxDelayMs: p.retryMaxDelayMs,
       completerIntervalMs: p.completerIntervalMs,
       settleMs: w.config.provider.attemptTimeoutMs,
+      modificationsPerMinute: p.modificationsPerMinute,
     },
     ...(w.random ? { random: w.random } : {}),
   })

@@ -199,3 +199,24 @@ describe('what a till may see', () => {
     expect(err).toMatchObject({ code: 'UNAVAILABLE', retryable: true })
   })
 })
+
+describe("Vipps' rate limit", () => {
+  it('sends at most 5 money-moving calls per reference and minute, then waits for the window', async () => {
+    const { h, provider } = await start()
+    const { payment } = await h.engine.create('till-1', pushPayment('many'))
+    await settle(h)
+    provider.approve(payment.reference)
+    await advance(h, 5000) // create + auto capture: 2 of 5
+    for (let i = 1; i <= 5; i++) await h.engine.refund('till-1', 'many', `r-${i}`, nok(100))
+    await settle(h)
+    const modifying = () => provider.calls.filter((c) => c.method !== 'getPayment').length
+    expect(modifying()).toBe(5)
+    await advance(h, 50_000, 5000)
+    expect(modifying()).toBe(5)
+    await advance(h, 6000, 1000) // the create's minute is over: one more
+    expect(modifying()).toBe(6)
+    await advance(h, 5000, 1000) // the capture's too
+    expect(modifying()).toBe(7)
+    expect(h.engine.get('till-1', 'many')).toMatchObject({ status: 'partially_refunded', refunded: 500 })
+  })
+})
