@@ -38,7 +38,7 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
   if (!marked) return
   const request = { idempotencyKey: op.idempotencyKey, body: op.body }
   // The client's own retries must end by the send deadline too: after it, nothing is sent.
-  const deadlineMs = Math.max(1, p.sendDeadline - d.clock.now())
+  const deadlineMs = Math.max(1, Math.min(d.options.callDeadlineMs, p.sendDeadline - d.clock.now()))
   try {
     const created = await d.providerFor(p.msn).createPayment(request, { signal: d.signal, deadlineMs })
     await d.writer.run((tx) => {
@@ -119,10 +119,12 @@ async function resolveCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord)
       return
     }
     // Vipps does not have it and it will not be sent again. An attempt may still be on its way:
-    // wait until the last one could have landed before declaring it never sent.
+    // wait until the last one could have landed before declaring it never sent. The last call
+    // began at lastAttemptAt and, retries included, ended by its deadline (never past sendDeadline).
     await d.writer.run((tx) => {
       d.ledger.recordCall(tx, p.id, f.entry)
-      const settledAt = p.sendDeadline + d.options.settleMs
+      const lastCallEnd = Math.min(p.sendDeadline, (op.lastAttemptAt ?? p.sendDeadline) + d.options.callDeadlineMs)
+      const settledAt = lastCallEnd + d.options.settleMs
       if (tx.now < settledAt) d.ledger.repo.setNextAction(p.id, settledAt)
       else expireUnsent(d, tx, p.id, 'Vipps never received the create')
     })

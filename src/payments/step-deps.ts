@@ -11,6 +11,8 @@ export interface WorkerOptions extends ProgressOptions {
   pollFirstDelayMs: number
   retryMinDelayMs: number
   retryMaxDelayMs: number
+  /** provider.deadlineMs: how long one call may go on, its own retries included. */
+  callDeadlineMs: number
   /**
    * How long after its last possible attempt a create may still land at Vipps (one attempt
    * timeout). Only after that is a create that Vipps does not know declared never sent.

@@ -61,6 +61,7 @@ export function createPayments(w: PaymentsWiring): PaymentsComponents {
       retryMinDelayMs: p.retryMinDelayMs,
       retryMaxDelayMs: p.retryMaxDelayMs,
       completerIntervalMs: p.completerIntervalMs,
+      callDeadlineMs: w.config.provider.deadlineMs,
       settleMs: w.config.provider.attemptTimeoutMs,
       modificationsPerMinute: p.modificationsPerMinute,
     },

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import type { Logger } from '../log/logger.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
 import type { Component } from '../shared/lifecycle.js'
@@ -52,6 +53,8 @@ export class PaymentWorker implements Component {
     const { ledger, writer } = engine.core
     this.#stopping = false
     this.#abort = new AbortController()
+    // One signal for every call in flight, by design: more than 10 listeners is no leak here.
+    setMaxListeners(0, this.#abort.signal)
     this.#steps = {
       ledger,
       writer,

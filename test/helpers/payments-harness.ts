@@ -30,6 +30,8 @@ export interface HarnessOptions {
   provider: EpaymentApi | ((msn: string) => EpaymentApi)
   clock?: Clock
   payments?: NonNullable<ConfigInput['payments']>
+  /** provider.* keys the engine reads (deadlineMs, attemptTimeoutMs). */
+  providerConfig?: NonNullable<ConfigInput['provider']>
   log?: Logger
   /** Leave the worker stopped (to hold accepted payments unsent). */
   withoutWorker?: boolean
@@ -41,7 +43,11 @@ export async function startPayments(o: HarnessOptions): Promise<PaymentsHarness>
   const clock = o.clock ?? new ManualClock()
   const log = o.log ?? createSilentLogger()
   const fatal = new FatalReporter()
-  const config = configSchema.parse({ journal: { path }, payments: o.payments ?? {} })
+  const config = configSchema.parse({
+    journal: { path },
+    payments: o.payments ?? {},
+    provider: o.providerConfig ?? {},
+  })
   const journal = new Journal({ path, busyTimeoutMs: 2000, clock, log, fatal })
   const provider = o.provider
   const providerFor = typeof provider === 'function' ? provider : () => provider

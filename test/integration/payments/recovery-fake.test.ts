@@ -166,6 +166,27 @@ describe('faults', () => {
     expect(provider.payments.size).toBe(0)
   })
 
+  it('cancels a payment whose create is in doubt once no attempt of it can still land', async () => {
+    const provider = new FakeEpayment()
+    const h = await startPayments({
+      dir: tempDir(),
+      provider,
+      clock: new ManualClock(),
+      providerConfig: { deadlineMs: 5000, attemptTimeoutMs: 1000 },
+    })
+    running.push(h)
+    provider.fail('createPayment', 'dropBefore')
+    await h.engine.create('till-1', pushPayment('doubt'))
+    await settle(h)
+    expect((await h.engine.cancel('till-1', 'doubt')).payment.status).toBe('cancelling')
+    await advance(h, 5500)
+    expect(h.engine.get('till-1', 'doubt').status).toBe('cancelling') // an attempt could still land
+    await advance(h, 1000)
+    expect(h.engine.get('till-1', 'doubt').status).toBe('cancelled')
+    expect(provider.calls.filter((c) => c.method === 'createPayment')).toHaveLength(1)
+    expect(provider.payments.size).toBe(0)
+  })
+
   it('backs off while Vipps is down instead of spinning, and recovers when it is back', async () => {
     const provider = new FakeEpayment()
     const h = await start(tempDir(), provider, new ManualClock())
