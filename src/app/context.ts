@@ -12,7 +12,6 @@ import type { PaymentsApi } from '../payments/api.js'
 import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
-import { TillbridgeError } from '../shared/errors.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
 import { VERSION } from '../shared/version.js'
@@ -21,7 +20,7 @@ import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
-import { ProviderError } from '../vipps/errors.js'
+import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -36,7 +35,7 @@ export interface AppOverrides {
   runtime?: RuntimeInfo
   /** What the gateway talks to instead of the payments engine (gateway tests). */
   payments?: PaymentsApi
-  /** The Vipps client's health, for the tills' `status` frames; default: always ok. */
+  /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
   providerHealth?: ProviderHealth
 }
 
@@ -58,6 +57,8 @@ export interface AppContext {
   payments: PaymentsEngine
   /** The tills' WebSocket endpoint. */
   gateway: TillGateway
+  /** The Vipps clients per sales unit (the simulator's demo unit when provider.kind is `simulator`). */
+  vipps: VippsClients
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
@@ -100,28 +101,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
         })
       : undefined
 
-  // @NOTE for the integrator: until the Vipps client registry (branch vipps) is on main, the
-  // engine has no provider: every call fails as unavailable, so payments are accepted and then
-  // expire unsent. Wire `providerFor` to the registry's EpaymentApi per MSN.
-  const providerFor = overrides.providerFor ?? noProvider
-  const payments = createPayments({
-    config,
-    journal,
-    clock,
-    log,
-    fatal,
-    providerFor,
-    fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
-  })
-
-  const components: Component[] = [
-    ...(simulator ? [simulator] : []),
-    journal,
-    payments.engine,
-    payments.worker,
-    payments.reaper,
-  ]
-
   const readiness = { ready: false }
   const statusSources: StatusSources = {
     version: VERSION,
@@ -129,9 +108,50 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     now: () => clock.now(),
     ready: () => readiness.ready,
     journal: () => journalSize(config.journal.path),
-    payments: () => payments.engine.summary(),
   }
   const metrics = new DaemonMetrics(statusSources)
+
+  // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
+  const vipps = new VippsClients({
+    setup: simulator
+      ? singleUnitSetup('simulator', SIMULATOR_DEMO_CREDENTIALS)
+      : vippsSetupFromConfig(config.provider, secrets),
+    provider: config.provider,
+    baseUrl: simulator ? () => simulator.baseUrl : () => config.provider.baseUrl,
+    fetch: fetchImpl,
+    clock,
+    log,
+    onCall: (operation, outcome, seconds) => metrics.observeCall(operation, outcome, seconds),
+  })
+  const health = vipps.health
+  statusSources.provider = () => ({
+    state: health.state,
+    ...(health.detail === undefined ? {} : { detail: health.detail }),
+    tokenSecondsLeft: health.tokenSecondsLeft(),
+  })
+
+  const payments = createPayments({
+    config,
+    journal,
+    clock,
+    log,
+    fatal,
+    providerFor: overrides.providerFor ?? ((msn) => vipps.epayment(msn)),
+    fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
+  })
+  statusSources.payments = () => payments.engine.summary()
+
+  // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
+  // payments engine with its worker and reaper.
+  const components: Component[] = [
+    ...(simulator ? [simulator] : []),
+    journal,
+    vipps,
+    payments.engine,
+    payments.worker,
+    payments.reaper,
+  ]
+
   if (config.admin.enabled) {
     components.push(
       new AdminServer({
@@ -151,7 +171,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     config: config.gateway,
     tillTokenHashes: secrets.tillTokenHashes,
     payments: overrides.payments ?? payments.engine,
-    ...(overrides.providerHealth ? { provider: overrides.providerHealth } : {}),
+    provider: overrides.providerHealth ?? vipps.health,
     clock,
     log: log.child({ subsystem: 'gateway' }),
   })
@@ -183,24 +203,11 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     journal,
     payments: payments.engine,
     gateway,
+    vipps,
     components,
     simulator,
     readiness,
     metrics,
     statusSources,
-  }
-}
-
-function noProvider(msn: string): EpaymentApi {
-  const fail = () => Promise.reject(new ProviderError('PROVIDER_UNAVAILABLE', `no Vipps client for MSN ${msn}`))
-  return {
-    msn,
-    createPayment: fail,
-    getPayment: fail,
-    getEvents: fail,
-    capturePayment: fail,
-    refundPayment: fail,
-    cancelPayment: fail,
-    testApprove: () => Promise.reject(new TillbridgeError('INTERNAL', 'no Vipps client')),
   }
 }
