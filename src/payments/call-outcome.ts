@@ -1,3 +1,4 @@
+import { TillbridgeError } from '../shared/errors.js'
 import { ProviderError } from '../vipps/errors.js'
 import type { CallEntry } from './timeline.js'
 
@@ -11,6 +12,8 @@ export interface CallFailure {
   vippsCode: string | undefined
   httpStatus: number | undefined
   retryAfterMs: number | undefined
+  /** Our own code of a refusal that never reached Vipps. */
+  code?: string | undefined
   message: string
 }
 
@@ -42,14 +45,17 @@ export function classifyFailure(operation: string, idempotencyKey: string | unde
       message: err.title ?? err.message,
     }
   }
-  // Anything else (a bug, a network error the client did not wrap) says nothing about whether the
-  // request arrived: treat it as unknown and ask again later with the same key.
+  // A refusal before anything was sent (no client for the payment's sales unit) is final. Anything
+  // else (a bug, a network error the client did not wrap) says nothing about whether the request
+  // arrived: treat it as unknown and ask again later with the same key.
   const message = err instanceof Error ? err.message : String(err)
+  const refused = err instanceof TillbridgeError && !err.retryable
   return {
     entry: { operation, idempotencyKey, outcome: 'error', detail: message },
-    retryable: true,
+    retryable: !refused,
     notFound: false,
     vippsCode: undefined,
+    code: refused ? err.code : undefined,
     httpStatus: undefined,
     retryAfterMs: undefined,
     message,
@@ -58,7 +64,7 @@ export function classifyFailure(operation: string, idempotencyKey: string | unde
 
 /** The `failure.code` a till sees when Vipps refused a create: Vipps' own code where it sent one. */
 export function failureCode(f: CallFailure): string {
-  return f.vippsCode ?? (f.httpStatus !== undefined ? `HTTP_${f.httpStatus}` : 'PROVIDER_ERROR')
+  return f.vippsCode ?? (f.httpStatus !== undefined ? `HTTP_${f.httpStatus}` : (f.code ?? 'PROVIDER_ERROR'))
 }
 
 /**

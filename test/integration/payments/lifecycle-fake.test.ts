@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { TillEvent } from '../../../src/payments/types.js'
+import { TillbridgeError } from '../../../src/shared/errors.js'
 import { FakeEpayment } from '../../helpers/fake-epayment.js'
 import {
   advance,
@@ -114,5 +115,17 @@ describe('payment lifecycles (fake Vipps)', () => {
     h.engine.ack('till-2', 2)
     await settle(h)
     expect(h.engine.summary().eventsUnacked).toBe(4)
+  })
+
+  it('fails a payment whose sales unit has no Vipps client, instead of retrying forever', async () => {
+    h = await startPayments({
+      dir: tempDir(),
+      provider: (msn: string) => {
+        throw new TillbridgeError('CONFIG_INVALID', `no sales unit with MSN ${msn} is configured`)
+      },
+    })
+    await h.engine.create('till-1', pushPayment('nowhere'))
+    await settle(h)
+    expect(h.engine.get('till-1', 'nowhere')).toMatchObject({ status: 'failed', failure: { code: 'CONFIG_INVALID' } })
   })
 })
