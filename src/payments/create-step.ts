@@ -1,3 +1,4 @@
+import type { GetPaymentResponse } from '../vipps/types.js'
 import { classifyFailure, failureCode, retryDelay } from './call-outcome.js'
 import { applyFacts } from './progress.js'
 import { isOpen, type OperationRecord, type PaymentRecord } from './records.js'
@@ -98,7 +99,7 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
 }
 
 async function resolveCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
-  let info: Awaited<ReturnType<ReturnType<StepDeps['providerFor']>['getPayment']>>
+  let info: GetPaymentResponse
   try {
     info = await d.providerFor(p.msn).getPayment(p.reference, { signal: d.signal })
   } catch (err) {

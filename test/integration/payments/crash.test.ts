@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -14,6 +13,7 @@ import { Simulator } from '../../../src/simulator/simulator.js'
 import type { PaymentState } from '../../../src/vipps/types.js'
 import { current, isFinal, runTill, type TillRecord } from '../../helpers/crash-till.js'
 import { type DaemonProcess, startDaemon } from '../../helpers/daemon-process.js'
+import { freePort } from '../../helpers/free-port.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 /**
@@ -33,18 +33,6 @@ const cleanup: Array<() => Promise<unknown> | unknown> = []
 afterAll(async () => {
   for (const c of cleanup.splice(0).reverse()) await c()
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 interface LedgerPayment {
   reference: string

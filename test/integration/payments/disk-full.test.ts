@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -8,6 +7,7 @@ import { TillClient, TillClientError } from '../../../src/client/index.js'
 import { sha256Hex } from '../../../src/config/secrets.js'
 import { EXIT } from '../../../src/shared/exit-codes.js'
 import { type DaemonProcess, startDaemon } from '../../helpers/daemon-process.js'
+import { freePort } from '../../helpers/free-port.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 /**
@@ -44,18 +44,6 @@ afterEach(() => {
   if (mountPoint) execFileSync('umount', ['-l', mountPoint])
   mountPoint = undefined
 })
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
-}
 
 const metadata = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, 'x'.repeat(500)]))
 const sale = (key: string) => ({
