@@ -1,3 +1,4 @@
+import { validate as validCron } from 'node-cron'
 import type { Config } from './schema.js'
 
 /** Rules that span several keys; run after the schema has accepted each key on its own. */
@@ -27,6 +28,12 @@ export function crossCheckConfig(config: Config): string[] {
       problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
     }
   })
+  if (!validCron(config.payments.pruneCron)) {
+    problems.push(`payments.pruneCron: "${config.payments.pruneCron}" is not a cron expression`)
+  }
+  if (config.payments.retryMaxDelayMs < config.payments.retryMinDelayMs) {
+    problems.push('payments.retryMaxDelayMs: must be at least payments.retryMinDelayMs')
+  }
   if (config.admin.token && config.admin.tokenSha256) problems.push('admin: give token or tokenSha256, not both')
   if (config.provider.maxRetryDelayMs < config.provider.minRetryDelayMs) {
     problems.push('provider.maxRetryDelayMs: must be at least provider.minRetryDelayMs')
