@@ -13,15 +13,6 @@ export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 }
 
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone })
-    return true
-  } catch {
-    return false
-  }
-}
-
 /** Checks a `YYYY-MM-DD` the calendar knows (no 2026-02-30). */
 export function parseDay(text: string): { year: number; month: number; day: number } {
   const m = DATE.exec(text)
