@@ -42,7 +42,7 @@ export function formatReconcileText(report: ReconcileReport): string {
     for (const u of report.unknownAtVipps) {
       out.push(
         `  reference ${u.reference} (MSN ${u.msn})  ${u.vipps.status} (${u.vipps.state})  ` +
-          `authorized ${money(u.vipps.authorized)}, captured ${money(u.vipps.captured)}, refunded ${money(u.vipps.refunded)} ${u.currency}`,
+          `authorized ${money(u.vipps.authorized)}, captured ${money(u.vipps.captured)}, refunded ${money(u.vipps.refunded)} ${u.vipps.currency}`,
       )
     }
   }
@@ -122,7 +122,7 @@ export function formatReconcileCsv(report: ReconcileReport): string {
       row: 'unknown',
       reference: u.reference,
       msn: u.msn,
-      currency: u.currency,
+      currency: u.vipps.currency,
       vipps_state: u.vipps.state,
       vipps_status: u.vipps.status,
       vipps_captured: money(u.vipps.captured),

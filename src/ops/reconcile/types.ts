@@ -28,6 +28,7 @@ export interface JournalPayment extends Money4 {
 /** Vipps' side, already mapped to our status names. */
 export interface VippsSide extends Money4 {
   state: string
+  currency: string
   /** The status a payment in this state with this aggregate has in tillbridge's terms. */
   status: string
   /** Successful money events (CAPTURED, REFUNDED, CANCELLED, TERMINATED) with their keys. */
@@ -50,7 +51,6 @@ export interface UnknownAtVipps {
   msn: string
   reference: string
   vipps: VippsSide
-  currency: string
 }
 
 export interface CurrencyTotals {

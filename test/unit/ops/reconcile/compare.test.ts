@@ -30,6 +30,7 @@ function vipps(overrides: Partial<VippsSide> = {}): { found: true; payment: Vipp
     found: true,
     payment: {
       state: 'AUTHORIZED',
+      currency: 'NOK',
       status: 'captured',
       authorized: 12550,
       captured: 12550,

@@ -29,6 +29,7 @@ const report: ReconcileReport = {
         found: true,
         payment: {
           state: 'AUTHORIZED',
+          currency: 'NOK',
           status: 'partially_refunded',
           authorized: 12550,
           captured: 12550,
@@ -45,8 +46,8 @@ const report: ReconcileReport = {
     {
       msn: '123456',
       reference: 'tb-abcdef-2',
-      currency: 'NOK',
       vipps: {
+        currency: 'NOK',
         state: 'AUTHORIZED',
         status: 'captured',
         authorized: 900,
