@@ -45,13 +45,14 @@ export function comparePayment(payment: JournalPayment, vipps: VippsLookup): Rec
 export function totalsByCurrency(lines: readonly ReconcileLine[]): ReconcileReport['totals'] {
   const totals: ReconcileReport['totals'] = {}
   for (const { payment, vipps } of lines) {
-    const t = (totals[payment.currency] ??= {
+    const t = totals[payment.currency] ?? {
       payments: 0,
       journalCaptured: 0,
       journalRefunded: 0,
       vippsCaptured: 0,
       vippsRefunded: 0,
-    })
+    }
+    totals[payment.currency] = t
     t.payments += 1
     t.journalCaptured += payment.captured
     t.journalRefunded += payment.refunded
