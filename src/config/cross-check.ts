@@ -28,6 +28,12 @@ export function crossCheckConfig(config: Config): string[] {
       problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
     }
   })
+  if (!validCron(config.payments.pruneCron)) {
+    problems.push(`payments.pruneCron: "${config.payments.pruneCron}" is not a cron expression`)
+  }
+  if (config.payments.retryMaxDelayMs < config.payments.retryMinDelayMs) {
+    problems.push('payments.retryMaxDelayMs: must be at least payments.retryMinDelayMs')
+  }
   if (!validCron(config.reconcile.cron)) {
     problems.push(`reconcile.cron: "${config.reconcile.cron}" is not a cron expression`)
   }
