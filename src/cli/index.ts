@@ -5,6 +5,8 @@ import { checkConfigCommand } from './check-config.js'
 import { doctorCommand } from './doctor.js'
 import type { CliIo, Command } from './io.js'
 import { migrateCommand } from './migrate.js'
+import { paymentsCommand } from './payments.js'
+import { reconcileCommand } from './reconcile.js'
 import { reportError } from './report-error.js'
 import { runCommand } from './run.js'
 import { simulatorCommand } from './simulator.js'
@@ -16,6 +18,8 @@ export const COMMANDS: Command[] = [
   migrateCommand,
   checkConfigCommand,
   doctorCommand,
+  paymentsCommand,
+  reconcileCommand,
   simulatorCommand,
   tillCommand,
 ]

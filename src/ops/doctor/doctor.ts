@@ -1,12 +1,12 @@
 import type { Logger } from '../../log/logger.js'
 import type { Clock } from '../../shared/clock.js'
+import { openVippsSession } from '../vipps-session.js'
 import { type CheckResult, skip } from './check.js'
 import { checkClockSkew, type DateSample, sampleDates } from './clock-skew.js'
 import { checkConfig, checkSecrets } from './config-checks.js'
 import { checkDiskSpace, type FreeSpaceFn } from './disk.js'
 import { checkJournalIntegrity, checkWalSize } from './journal.js'
 import { checkSalesUnit, checkTokens } from './vipps-checks.js'
-import { openVippsSession } from './vipps-session.js'
 
 export interface DoctorDeps {
   /** --config, else $TILLBRIDGE_CONFIG, else the default config. */
@@ -46,7 +46,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   if (secrets) {
     const samples: DateSample[] = []
     const fetch = sampleDates(deps.fetch, deps.clock, samples)
-    const session = await openVippsSession(config, secrets, { clock: deps.clock, fetch, log: deps.log })
+    const session = await openVippsSession(config, secrets, { clock: deps.clock, fetch, log: deps.log }, 'start')
     try {
       const tokens = await checkTokens(session.clients, session.baseUrl)
       results.push(...tokens.values())

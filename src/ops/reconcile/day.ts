@@ -1,3 +1,4 @@
+import type { Config } from '../../config/schema.js'
 import { TillbridgeError } from '../../shared/errors.js'
 
 /**
@@ -11,6 +12,17 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 /** The machine's time zone as Node resolves it (TZ, else /etc/localtime); UTC when unknown. */
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+}
+
+/** The time zone of store days and of times shown to people: reconcile.timeZone, else the machine's. */
+export function storeTimeZone(config: Pick<Config, 'reconcile'>): string {
+  return config.reconcile.timeZone ?? systemTimeZone()
+}
+
+/** `YYYY-MM-DD HH:MM:SS` on the store's wall clock. */
+export function localTime(ms: number, timeZone: string): string {
+  const p = wallParts(ms, timeZone)
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`
 }
 
 /** Checks a `YYYY-MM-DD` the calendar knows (no 2026-02-30). */

@@ -11,7 +11,7 @@ export function money(minor: number): string {
 function vippsState(line: ReconcileLine): string {
   const v = line.vipps
   if ('error' in v) return 'not checked'
-  return v.found ? `${v.payment.status} (${v.payment.state})` : 'unknown at Vipps'
+  return v.found ? `${v.payment.status} (${v.payment.state})` : 'does not know it'
 }
 
 /** The report a merchant reads: what differs, what Vipps has that the journal lacks, the totals. */

@@ -18,7 +18,8 @@ export interface NightlyReconcileOptions {
   dir: string
   clock: Clock
   log: Logger
-  reconcile: (date: string) => Promise<ReconcileReport>
+  /** `probe`: also look past the journal's newest reference (once per run: for yesterday). */
+  reconcile: (date: string, probe: boolean) => Promise<ReconcileReport>
   /** How long after start a catch-up of missed nights runs. @defaultValue 60000 */
   catchUpDelayMs?: number
 }
@@ -84,7 +85,7 @@ export class NightlyReconcile implements Component {
     for (const date of days) {
       if (existsSync(this.fileOf(date))) continue
       try {
-        const report = await this.#o.reconcile(date)
+        const report = await this.#o.reconcile(date, date === yesterday)
         const unchecked = report.lines.filter((l) => 'error' in l.vipps).length
         if (unchecked > 0) {
           // No file, so the day stays due: the retry (or the next night) reconciles it again.

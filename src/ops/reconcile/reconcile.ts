@@ -13,19 +13,23 @@ export interface ReconcileSources {
    * has no search, so this is the only way to find payments a lost or restored journal forgot.
    */
   nextReferences?(): Array<{ msn: string; references: string[] }>
+  /** Whether the journal has a reference now (a payment accepted while the probe ran). */
+  inJournal?(reference: string): boolean
 }
 
 /** Lookups run this many at a time: well inside Vipps' 120 GETs per minute per reference. */
 const CONCURRENCY = 4
 
 /**
- * Reconciles one store day: every journal payment accepted that day against Vipps, plus any
- * reference beyond the journal's newest that Vipps knows (probed until one is unknown).
+ * Reconciles one store day: every journal payment accepted that day against Vipps, plus (unless
+ * `probe` is false) any reference beyond the journal's newest that Vipps knows, probed until one
+ * is unknown; that probe does not depend on the day, so a run over several days does it once.
  */
 export async function reconcileDay(
   date: string,
   timeZone: string,
   sources: ReconcileSources,
+  options: { probe?: boolean } = {},
 ): Promise<ReconcileReport> {
   const { start, end } = dayBounds(date, timeZone)
   const payments = sources.journalPayments(start, end)
@@ -38,7 +42,7 @@ export async function reconcileDay(
     }
   }
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, payments.length) }, worker))
-  const unknownAtVipps = await probeBeyondJournal(sources)
+  const unknownAtVipps = options.probe === false ? [] : await probeBeyondJournal(sources)
   return { date, timeZone, start, end, lines, unknownAtVipps, totals: totalsByCurrency(lines) }
 }
 
@@ -48,7 +52,7 @@ async function probeBeyondJournal(sources: ReconcileSources): Promise<UnknownAtV
     for (const reference of references) {
       const lookup = await sources.lookup(msn, reference)
       if (!('found' in lookup) || !lookup.found) break
-      found.push({ msn, reference, vipps: lookup.payment })
+      if (!sources.inJournal?.(reference)) found.push({ msn, reference, vipps: lookup.payment })
     }
   }
   return found
