@@ -101,12 +101,8 @@ describe('tillbridge payments, read from the journal while the daemon runs', () 
 
   it('says what to do when the journal is not there', async () => {
     const dir = tempDir()
-    const r = await runCliCaptured([
-      'payments',
-      'list',
-      '--config',
-      (await import('../../helpers/ops-config.js')).writeVippsConfig(dir, { baseUrl: 'http://127.0.0.1:9' }).file,
-    ])
+    const { file } = writeVippsConfig(dir, { baseUrl: 'http://127.0.0.1:9' })
+    const r = await runCliCaptured(['payments', 'list', '--config', file])
     expect(r.code).toBe(78)
     expect(r.stderr).toMatch(/no journal at .*journal\.db: check journal\.path/)
   })
