@@ -1,11 +1,10 @@
 import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CheckResult } from '../../../src/ops/doctor/check.js'
 import { checkWalSize } from '../../../src/ops/doctor/journal.js'
 import { createSystemClock } from '../../../src/shared/clock.js'
+import { freePort } from '../../helpers/free-port.js'
 import { writeVippsConfig } from '../../helpers/ops-config.js'
 import { runCliCaptured } from '../../helpers/run-cli.js'
 import { useSimulator } from '../../helpers/simulator.js'
@@ -14,15 +13,6 @@ import { useTempDir } from '../../helpers/temp-dir.js'
 const tempDir = useTempDir()
 // Doctor compares the machine's clock with Vipps' Date header: the simulator runs on real time here.
 const sim = useSimulator({ clock: createSystemClock() })
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 interface JsonReport {
   ok: boolean
@@ -130,7 +120,7 @@ describe('tillbridge doctor against Vipps (the simulator as provider.kind vipps)
   })
 
   it('an unreachable Vipps fails the token check with the reason and where it tried', async () => {
-    const baseUrl = `http://127.0.0.1:${await closedPort()}`
+    const baseUrl = `http://127.0.0.1:${await freePort()}`
     const { file } = writeVippsConfig(tempDir(), { baseUrl })
     const { code, one } = await doctor(file)
     expect(code).toBe(3)
