@@ -68,7 +68,7 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium', () => {
     const response = await page.goto(`${d.adminUrl}/`)
     expect(response?.status()).toBe(200)
     // The page fills itself from /status.json; wait for the first fill.
-    await page.waitForFunction(() => document.querySelectorAll('#recent tr').length >= 3)
+    await page.locator('#recent tr').nth(2).waitFor()
 
     const text = (selector: string) => page.locator(selector).innerText()
     expect(await text('#ready')).toBe('ready')
