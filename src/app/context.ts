@@ -5,6 +5,7 @@ import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
 import { DaemonMetrics } from '../ops/metrics.js'
+import { nightlyReconcile } from '../ops/reconcile/daemon-job.js'
 import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
@@ -151,6 +152,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     payments.worker,
     payments.reaper,
   ]
+  if (config.reconcile.enabled) components.push(nightlyReconcile(config, { journal, vipps, clock, log }))
 
   if (config.admin.enabled) {
     components.push(

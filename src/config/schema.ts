@@ -156,6 +156,22 @@ export const configSchema = z.strictObject({
       pruneCron: z.string().default('17 3 * * *'),
     })
     .prefault({}),
+  reconcile: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Run the nightly reconciliation'),
+      cron: z.string().default('40 2 * * *').describe('When the nightly job reconciles the previous day (node-cron)'),
+      dir: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Where nightly reports are written; default: a `reconcile` folder beside the journal'),
+      timeZone: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("The store's IANA time zone for days; default: the machine's (TZ, else /etc/localtime)"),
+    })
+    .prefault({}),
   admin: z
     .strictObject({
       enabled: z.boolean().default(true),
