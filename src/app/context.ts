@@ -5,10 +5,13 @@ import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
 import { DaemonMetrics } from '../ops/metrics.js'
+import { nightlyReconcile } from '../ops/reconcile/daemon-job.js'
 import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
 import type { PaymentsApi } from '../payments/api.js'
+import type { PaymentsEngine } from '../payments/engine.js'
+import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
@@ -18,7 +21,7 @@ import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
-import type { ProviderHealth } from '../vipps/api.js'
+import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
 import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
 /** What tests (and only tests) may replace. */
@@ -28,12 +31,11 @@ export interface AppOverrides {
   redactor?: Redactor
   fetch?: typeof globalThis.fetch
   db?: Db
+  /** The ePayment client per sales unit (tests pass a fake or a client of their own simulator). */
+  providerFor?: (msn: string) => EpaymentApi
   /** Environment and pid of the process (NOTIFY_SOCKET, WATCHDOG_USEC, CREDENTIALS_DIRECTORY). */
   runtime?: RuntimeInfo
-  /**
-   * @NOTE until the payments engine is built here, the gateway runs only when a PaymentsApi is
-   * passed in. The integrator replaces this with the engine built above the gateway.
-   */
+  /** What the gateway talks to instead of the payments engine (gateway tests). */
   payments?: PaymentsApi
   /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
   providerHealth?: ProviderHealth
@@ -56,10 +58,11 @@ export interface AppContext {
   fetch: typeof globalThis.fetch
   fatal: FatalReporter
   journal: Journal
+  payments: PaymentsEngine
+  /** The tills' WebSocket endpoint. */
+  gateway: TillGateway
   /** The Vipps clients per sales unit (the simulator's demo unit when provider.kind is `simulator`). */
   vipps: VippsClients
-  /** The tills' WebSocket endpoint (absent while no PaymentsApi is wired). */
-  gateway: TillGateway | undefined
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
@@ -133,8 +136,28 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     tokenSecondsLeft: health.tokenSecondsLeft(),
   })
 
-  // The simulator first (the Vipps clients read its URL), then the journal, then the clients.
-  const components: Component[] = [...(simulator ? [simulator] : []), journal, vipps]
+  const payments = createPayments({
+    config,
+    journal,
+    clock,
+    log,
+    fatal,
+    providerFor: overrides.providerFor ?? ((msn) => vipps.epayment(msn)),
+    fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
+  })
+  statusSources.payments = () => payments.engine.summary()
+
+  // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
+  // payments engine with its worker and reaper.
+  const components: Component[] = [
+    ...(simulator ? [simulator] : []),
+    journal,
+    vipps,
+    payments.engine,
+    payments.worker,
+    payments.reaper,
+  ]
+  if (config.reconcile.enabled) components.push(nightlyReconcile(config, { journal, vipps, clock, log }))
 
   if (config.admin.enabled) {
     components.push(
@@ -151,20 +174,16 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
 
   // Tills come last: by the time one connects, the engine behind the gateway is running, and on
   // stop the tills are told 1001 before anything behind them goes away.
-  let gateway: TillGateway | undefined
-  if (overrides.payments) {
-    gateway = new TillGateway({
-      config: config.gateway,
-      tillTokenHashes: secrets.tillTokenHashes,
-      payments: overrides.payments,
-      provider: overrides.providerHealth ?? vipps.health,
-      clock,
-      log: log.child({ subsystem: 'gateway' }),
-    })
-    components.push(gateway)
-    const tills = gateway
-    statusSources.tills = () => tills.tillStatus()
-  }
+  const gateway = new TillGateway({
+    config: config.gateway,
+    tillTokenHashes: secrets.tillTokenHashes,
+    payments: overrides.payments ?? payments.engine,
+    provider: overrides.providerHealth ?? vipps.health,
+    clock,
+    log: log.child({ subsystem: 'gateway' }),
+  })
+  components.push(gateway)
+  statusSources.tills = () => gateway.tillStatus()
 
   // Last to start, first to stop: READY=1 only when everything before it is up.
   const runtime = overrides.runtime ?? { env: {}, pid: 0 }
@@ -189,8 +208,9 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fetch: fetchImpl,
     fatal,
     journal,
-    vipps,
+    payments: payments.engine,
     gateway,
+    vipps,
     components,
     simulator,
     readiness,

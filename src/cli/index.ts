@@ -2,15 +2,27 @@ import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
 import { VERSION } from '../shared/version.js'
 import { checkConfigCommand } from './check-config.js'
+import { doctorCommand } from './doctor.js'
 import type { CliIo, Command } from './io.js'
 import { migrateCommand } from './migrate.js'
+import { paymentsCommand } from './payments.js'
+import { reconcileCommand } from './reconcile.js'
 import { reportError } from './report-error.js'
 import { runCommand } from './run.js'
 import { simulatorCommand } from './simulator.js'
 import { tillCommand } from './till.js'
 
 /** The subcommand table; each command lives in its own file. */
-export const COMMANDS: Command[] = [runCommand, migrateCommand, checkConfigCommand, simulatorCommand, tillCommand]
+export const COMMANDS: Command[] = [
+  runCommand,
+  migrateCommand,
+  checkConfigCommand,
+  doctorCommand,
+  paymentsCommand,
+  reconcileCommand,
+  simulatorCommand,
+  tillCommand,
+]
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length))

@@ -1,3 +1,4 @@
+import { validate as validCron } from 'node-cron'
 import type { Config } from './schema.js'
 
 /** Rules that span several keys; run after the schema has accepted each key on its own. */
@@ -27,6 +28,18 @@ export function crossCheckConfig(config: Config): string[] {
       problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
     }
   })
+  if (!validCron(config.payments.pruneCron)) {
+    problems.push(`payments.pruneCron: "${config.payments.pruneCron}" is not a cron expression`)
+  }
+  if (config.payments.retryMaxDelayMs < config.payments.retryMinDelayMs) {
+    problems.push('payments.retryMaxDelayMs: must be at least payments.retryMinDelayMs')
+  }
+  if (!validCron(config.reconcile.cron)) {
+    problems.push(`reconcile.cron: "${config.reconcile.cron}" is not a cron expression`)
+  }
+  if (config.reconcile.timeZone !== undefined && !isTimeZone(config.reconcile.timeZone)) {
+    problems.push(`reconcile.timeZone: "${config.reconcile.timeZone}" is not an IANA time zone (e.g. Europe/Oslo)`)
+  }
   if (config.admin.token && config.admin.tokenSha256) problems.push('admin: give token or tokenSha256, not both')
   if (config.provider.maxRetryDelayMs < config.provider.minRetryDelayMs) {
     problems.push('provider.maxRetryDelayMs: must be at least provider.minRetryDelayMs')
@@ -39,4 +52,14 @@ function duplicates(values: string[]): string[] {
   const dup = new Set<string>()
   for (const v of values) (seen.has(v) ? dup : seen).add(v)
   return [...dup]
+}
+
+/** True for a time zone name Intl knows, e.g. Europe/Oslo. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone })
+    return true
+  } catch {
+    return false
+  }
 }

@@ -141,8 +141,35 @@ export const configSchema = z.strictObject({
       pollIntervalMs: ms(600_000).default(2000),
       manualCaptureTimeoutMs: ms(30 * 86_400_000).default(600_000),
       completerIntervalMs: ms(3_600_000).default(30_000),
+      modificationsPerMinute: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(5)
+        .describe("Vipps' limit of creates, captures, cancels and refunds per minute per reference"),
+      retryMinDelayMs: ms(600_000).default(1000).describe('First wait before a failed Vipps operation goes again'),
+      retryMaxDelayMs: ms(3_600_000)
+        .default(300_000)
+        .describe('Longest wait between tries of a durable intent (capture, cancel, refund)'),
       retentionDays: z.number().int().min(3).max(3650).default(90),
       pruneCron: z.string().default('17 3 * * *'),
+    })
+    .prefault({}),
+  reconcile: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Run the nightly reconciliation'),
+      cron: z.string().default('40 2 * * *').describe('When the nightly job reconciles the previous day (node-cron)'),
+      dir: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Where nightly reports are written; default: a `reconcile` folder beside the journal'),
+      timeZone: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("The store's IANA time zone for days; default: the machine's (TZ, else /etc/localtime)"),
     })
     .prefault({}),
   admin: z

@@ -29,6 +29,8 @@ export interface GatewayDeps {
 
 /** How long stop() waits for tills to close after 1001 before cutting them off. */
 const STOP_GRACE_MS = 1000
+/** How long stop() waits for requests already taken to be answered before saying 1001. */
+const ANSWER_GRACE_MS = 2000
 
 /**
  * The tills' WebSocket endpoint. The HTTP upgrade is decided before any WebSocket exists
@@ -100,6 +102,8 @@ export class TillGateway implements Component {
     if (this.#heartbeat) this.#deps.clock.clearTimeout(this.#heartbeat)
     const server = this.#server
     const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve()
+    // Requests from now on get UNAVAILABLE; those already taken are answered before the 1001.
+    await this.#within(Promise.all([...this.#sessions].map((s) => s.beginStop())), ANSWER_GRACE_MS)
     for (const session of this.#sessions) session.close(CLOSE.GOING_AWAY, 'daemon stopping')
     await this.#allClosed(STOP_GRACE_MS)
     for (const session of this.#sessions) session.terminate()
@@ -227,9 +231,12 @@ export class TillGateway implements Component {
   /** Resolves when every connection has closed, or after `timeoutMs`. */
   async #allClosed(timeoutMs: number): Promise<void> {
     if (this.#sessions.size === 0) return
+    await this.#within(new Promise<void>((resolve) => this.#drainWaiters.push(resolve)), timeoutMs)
+  }
+
+  async #within(done: Promise<unknown>, timeoutMs: number): Promise<void> {
     const abort = new AbortController()
-    const drained = new Promise<void>((resolve) => this.#drainWaiters.push(resolve))
-    await Promise.race([drained, this.#deps.clock.sleep(timeoutMs, abort.signal).catch(() => {})])
+    await Promise.race([done, this.#deps.clock.sleep(timeoutMs, abort.signal).catch(() => {})])
     abort.abort()
   }
 }

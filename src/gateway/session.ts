@@ -56,6 +56,9 @@ export class TillSession {
   #helloTimer: TimerHandle | undefined
   #strikes = 0
   #ackedSeq = -1
+  /** Requests taken and not yet answered. */
+  readonly #inflight = new Set<Promise<void>>()
+  #stopping = false
   /** Cleared by the heartbeat before each ping, set again by the pong. */
   alive = true
 
@@ -116,6 +119,15 @@ export class TillSession {
     this.#deps.ws.terminate()
   }
 
+  /**
+   * The daemon is stopping: every request from now on gets UNAVAILABLE (retryable). Resolves once
+   * each request taken before has been answered, so its till learns the outcome before the 1001.
+   */
+  beginStop(): Promise<void> {
+    this.#stopping = true
+    return Promise.all([...this.#inflight]).then(() => {})
+  }
+
   /** Called every heartbeat interval: a till that did not answer the last ping is dead. */
   heartbeat(): void {
     if (!this.alive) {
@@ -160,11 +172,19 @@ export class TillSession {
       this.#send(toErrorFrame(invalid('type: hello is only allowed as the first frame'), undefined, this.#deps.log))
       return
     }
+    if (this.#stopping) {
+      const message = 'the daemon is stopping; send again once it is back (payment.get tells what happened)'
+      this.#send({ type: 'error', id: frame.id, code: 'UNAVAILABLE', message, retryable: true })
+      return
+    }
     const tillId = this.#tillId as string
-    runRequest(this.#deps.payments, tillId, frame).then(
-      (result) => this.#send(result),
-      (err: unknown) => this.#send(toErrorFrame(err, frame.id, this.#deps.log)),
+    const answered = runRequest(this.#deps.payments, tillId, frame).then(
+      (result) => void this.#send(result),
+      (err: unknown) => void this.#send(toErrorFrame(err, frame.id, this.#deps.log)),
     )
+    this.#inflight.add(answered)
+    const forget = () => void this.#inflight.delete(answered)
+    answered.then(forget, forget)
   }
 
   #onHello(hello: Hello): void {

@@ -17,13 +17,18 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   .card b { display: block; font-size: 1.4rem; }
   .ok { color: #0a7d32; } .degraded { color: #b26b00; } .down, .error { color: #c0172b; }
   table { border-collapse: collapse; background: #fff; width: 100%; max-width: 60rem; }
+  table.narrow { width: auto; min-width: 22rem; }
   th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #eee; }
   th { background: #f0f0f0; }
+  th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .st-captured, .st-refunded, .st-partially_refunded { color: #0a7d32; }
+  .st-queued, .st-pending, .st-authorized, .st-cancelling { color: #b26b00; }
+  .st-declined, .st-expired, .st-failed, .st-cancelled { color: #c0172b; }
 </style>
 </head>
 <body>
 <h1>tillbridge <span id="version" class="muted"></span></h1>
-<div class="muted">Updated <span id="now">–</span> · refreshes every 2 s · <span id="fetch-state"></span></div>
+<div class="muted">Updated <span id="now">–</span> · refreshes every 2 s <span id="fetch-state"></span></div>
 <h2>Health</h2>
 <div class="cards">
   <div class="card">Daemon<b id="ready">–</b></div>
@@ -34,21 +39,35 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   <div class="card">Oldest unfinished<b id="oldest">–</b></div>
 </div>
 <h2>Tills connected</h2>
-<table><thead><tr><th>Till</th><th>Connections</th></tr></thead><tbody id="tills"></tbody></table>
+<table class="narrow"><thead><tr><th>Till</th><th class="num">Connections</th></tr></thead><tbody id="tills"></tbody></table>
 <h2>Payments by status</h2>
-<table><thead><tr><th>Status</th><th>Count</th></tr></thead><tbody id="by-status"></tbody></table>
+<table class="narrow"><thead><tr><th>Status</th><th class="num">Count</th></tr></thead><tbody id="by-status"></tbody></table>
 <h2>Recent payments</h2>
-<table><thead><tr><th>Updated</th><th>Till</th><th>Key</th><th>Reference</th><th>Amount</th><th>Status</th></tr></thead>
+<table><thead><tr><th>Updated</th><th>Till</th><th>Key</th><th>Reference</th><th class="num">Amount</th><th>Status</th></tr></thead>
 <tbody id="recent"></tbody></table>
 <script>
 const $ = (id) => document.getElementById(id)
+// A cell is a value, or [value, class name].
 function fill(tbody, rows) {
   tbody.replaceChildren(...rows.map((cells) => {
     const tr = document.createElement('tr')
-    for (const c of cells) { const td = document.createElement('td'); td.textContent = String(c); tr.append(td) }
+    for (const c of cells) {
+      const td = document.createElement('td')
+      const [text, cls] = Array.isArray(c) ? c : [c, '']
+      td.textContent = String(text)
+      if (cls) td.className = cls
+      tr.append(td)
+    }
     return tr
   }))
 }
+function age(seconds) {
+  const s = Math.floor(seconds)
+  if (s < 60) return s + ' s'
+  if (s < 3600) return Math.floor(s / 60) + ' min'
+  return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min'
+}
+const status = (st) => [st, 'st-' + st]
 function money(a) { return (a.value / 100).toFixed(2) + ' ' + a.currency }
 function bytes(n) { return n > 1048576 ? (n / 1048576).toFixed(1) + ' MB' : (n / 1024).toFixed(0) + ' kB' }
 async function refresh() {
@@ -65,17 +84,18 @@ async function refresh() {
     $('provider-state').className = s.provider.state
     $('provider-detail').textContent = s.provider.detail || ''
     const left = Object.values(s.provider.tokenSecondsLeft).filter((v) => v !== null && v !== undefined)
-    $('token').textContent = left.length ? Math.min(...left) + ' s left' : 'none yet'
+    $('token').textContent = left.length ? age(Math.min(...left)) + ' left' : 'none yet'
     $('journal-size').textContent = bytes(s.journal.bytes + s.journal.walBytes)
     $('journal-path').textContent = s.journal.path
     $('unacked').textContent = s.payments.eventsUnacked
-    $('oldest').textContent = s.payments.oldestUnfinishedAgeSeconds === undefined ? 'none' : s.payments.oldestUnfinishedAgeSeconds + ' s'
-    fill($('tills'), s.tills.map((t) => [t.id, t.connections]))
-    fill($('by-status'), Object.entries(s.payments.byStatus))
-    fill($('recent'), s.payments.recent.map((p) => [new Date(p.updatedAt).toLocaleTimeString(), p.tillId, p.key, p.reference, money(p.amount), p.status]))
+    $('oldest').textContent = s.payments.oldestUnfinishedAgeSeconds === undefined ? 'none' : age(s.payments.oldestUnfinishedAgeSeconds)
+    fill($('tills'), s.tills.map((t) => [t.id, [t.connections, 'num']]))
+    fill($('by-status'), Object.entries(s.payments.byStatus).map(([st, n]) => [status(st), [n, 'num']]))
+    fill($('recent'), s.payments.recent.map((p) => [new Date(p.updatedAt).toLocaleTimeString(), p.tillId, p.key, p.reference, [money(p.amount), 'num'], status(p.status)]))
     $('fetch-state').textContent = ''
+    $('fetch-state').className = ''
   } catch (err) {
-    $('fetch-state').textContent = 'cannot reach the daemon: ' + err.message
+    $('fetch-state').textContent = '· cannot reach the daemon: ' + err.message
     $('fetch-state').className = 'error'
   }
 }

@@ -145,7 +145,7 @@ export class Simulator implements Component {
       params: {},
     }
     if (simReq.path === '/_sim' || simReq.path.startsWith('/_sim/')) {
-      writeAnswer(res, rawBody === undefined ? this.#tooLarge(simReq) : await this.#route(this.#control, simReq))
+      this.#send(res, rawBody === undefined ? this.#tooLarge(simReq) : await this.#route(this.#control, simReq))
       return
     }
     const verdict = await this.#vippsAnswer(simReq, rawBody === undefined)
@@ -154,7 +154,13 @@ export class Simulator implements Component {
       res.socket?.destroy()
       return
     }
-    writeAnswer(res, verdict.answer)
+    this.#send(res, verdict.answer)
+  }
+
+  /** Dated by the simulator's own clock, as Vipps dates its answers, so `doctor` can see a skew. */
+  #send(res: ServerResponse, answer: Answer): void {
+    res.setHeader('date', new Date(this.#state.clock.now()).toUTCString())
+    writeAnswer(res, answer)
   }
 
   /** Faults first (each draw in a fixed order), then the route; see faults.ts. */

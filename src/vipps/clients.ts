@@ -56,12 +56,12 @@ export class VippsClients implements Component {
   readonly name = 'vipps'
   readonly #health = new HealthTracker()
   readonly #tokens: TokenManager[] = []
+  readonly #tokensBySet = new Map<string, TokenManager>()
   readonly #units = new Map<string, SalesUnitClients>()
 
   constructor(options: VippsClientsOptions) {
     const { setup, provider, clock, fetch, baseUrl } = options
     const log = options.log
-    const managers = new Map<string, TokenManager>()
     for (const set of setup.credentialSets) {
       const units = setup.salesUnits.filter((u) => u.credentialSet === set.name)
       // Merchant keys belong to one sales unit; name it on the token request when it is unambiguous.
@@ -80,12 +80,12 @@ export class VippsClients implements Component {
         ...(options.tokenBackoff ? { backoff: options.tokenBackoff } : {}),
         ...(options.random ? { random: options.random } : {}),
       })
-      managers.set(set.name, manager)
       this.#tokens.push(manager)
+      this.#tokensBySet.set(set.name, manager)
       this.#health.addTokenSource(set.name, () => manager.secondsLeft())
     }
     for (const unit of setup.salesUnits) {
-      const tokens = managers.get(unit.credentialSet)
+      const tokens = this.#tokensBySet.get(unit.credentialSet)
       const set = setup.credentialSets.find((s) => s.name === unit.credentialSet)
       if (!tokens || !set) {
         throw new TillbridgeError('CONFIG_INVALID', `sales unit ${unit.msn}: no credential set "${unit.credentialSet}"`)
@@ -121,6 +121,21 @@ export class VippsClients implements Component {
   /** Every MSN served, in configuration order. */
   msns(): string[] {
     return [...this.#units.keys()]
+  }
+
+  /** Every credential set's name, in configuration order. */
+  credentialSets(): string[] {
+    return [...this.#tokensBySet.keys()]
+  }
+
+  /**
+   * Makes sure a credential set can get an access token (for `doctor`); the token itself is
+   * never handed out. Rejects with the token manager's ProviderError.
+   */
+  async checkToken(credentialSet: string, signal?: AbortSignal): Promise<void> {
+    const manager = this.#tokensBySet.get(credentialSet)
+    if (!manager) throw new TillbridgeError('CONFIG_INVALID', `no credential set named "${credentialSet}"`)
+    await manager.getToken(signal)
   }
 
   epayment(msn: string): EpaymentApi {

@@ -99,4 +99,14 @@ describe('loadConfig', () => {
     // Only the placeholder hash is wrong in the example; everything else must be a valid setup.
     expect(problems).toEqual([expect.stringMatching(/^gateway\.tills\.0\.tokenSha256:/)])
   })
+
+  it('checks the nightly reconciliation: a bad cron expression and an unknown time zone are named', () => {
+    const file = writeConfig({ reconcile: { cron: '61 * * * *', timeZone: 'Mars/Olympus' } })
+    expect(problemsOf(() => loadConfig(file, {}))).toEqual([
+      'reconcile.cron: "61 * * * *" is not a cron expression',
+      'reconcile.timeZone: "Mars/Olympus" is not an IANA time zone (e.g. Europe/Oslo)',
+    ])
+    const ok = loadConfig(writeConfig({ reconcile: { timeZone: 'Europe/Oslo' } }), {}).config
+    expect(ok.reconcile).toEqual({ enabled: true, cron: '40 2 * * *', timeZone: 'Europe/Oslo' })
+  })
 })

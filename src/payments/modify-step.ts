@@ -1,0 +1,94 @@
+import { modificationBody } from '../vipps/api.js'
+import type { ModificationResponse } from '../vipps/types.js'
+import { classifyFailure, retryDelay } from './call-outcome.js'
+import { applyFacts } from './progress.js'
+import { isOpen, type OperationRecord, type PaymentRecord } from './records.js'
+import { advance, fresh, type StepDeps } from './step-deps.js'
+import { factsFromVipps } from './vipps-status.js'
+
+const MINUTE = 60_000
+
+const OPERATION_NAME = { capture: 'capturePayment', refund: 'refundPayment', cancel: 'cancelPayment' } as const
+
+/**
+ * One capture, refund or cancel, sent with its stored key and exact body. A transient failure
+ * keeps the intent for a later try with the same bytes; a refusal ends it. A cancel refused
+ * with 6060 (the customer approved meanwhile) becomes a full cancel that releases the reservation.
+ */
+export async function runModification(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
+  if (op.kind === 'create') throw new Error('creates are sent by runCreate')
+  const kind = op.kind
+  const now = d.clock.now()
+  const recent = d.ledger.timeline.modifyingCallsSince(p.id, now - MINUTE)
+  const oldest = recent[recent.length - d.options.modificationsPerMinute]
+  if (oldest !== undefined) {
+    await d.writer.run(() => d.ledger.repo.setNextAction(p.id, oldest + MINUTE + 1))
+    return
+  }
+  const marked = await d.writer.run((tx) => {
+    const current = d.ledger.repo.operations(p.id).find((o) => o.id === op.id)
+    if (!current || !isOpen(current)) return undefined
+    return d.ledger.changeOperation(tx, current, {
+      state: 'sending',
+      attempts: current.attempts + 1,
+      lastAttemptAt: tx.now,
+    })
+  })
+  if (!marked) return
+  const api = d.providerFor(p.msn)
+  const request = { idempotencyKey: op.idempotencyKey, body: op.body }
+  const options = { signal: d.signal }
+  let answer: ModificationResponse
+  try {
+    answer =
+      kind === 'capture'
+        ? await api.capturePayment(p.reference, request, options)
+        : kind === 'refund'
+          ? await api.refundPayment(p.reference, request, options)
+          : await api.cancelPayment(p.reference, request, options)
+  } catch (err) {
+    if (d.signal.aborted) return
+    const f = classifyFailure(OPERATION_NAME[kind], op.idempotencyKey, err)
+    await d.writer.run((tx) => {
+      d.ledger.recordCall(tx, p.id, f.entry)
+      const attempt = {
+        lastHttpStatus: f.httpStatus ?? null,
+        lastVippsCode: f.vippsCode ?? null,
+        lastTraceId: f.entry.traceId ?? null,
+        lastError: f.message,
+      }
+      const payment = fresh(d, p.id)
+      if (f.retryable) {
+        d.ledger.changeOperation(tx, marked, { ...attempt, state: 'retry' })
+        const { retryMinDelayMs, retryMaxDelayMs } = d.options
+        const delay = retryDelay(marked.attempts, retryMinDelayMs, retryMaxDelayMs, d.random, f.retryAfterMs)
+        if (payment) advance(d, tx, payment, tx.now + delay)
+        return
+      }
+      d.ledger.changeOperation(tx, marked, { ...attempt, state: 'failed' })
+      if (!payment) return
+      if (kind === 'cancel' && f.vippsCode === '6060') {
+        // The customer approved while we cancelled the transaction only: release the reservation.
+        d.ledger.addOperation(tx, payment, 'cancel', modificationBody.cancel(false))
+      } else {
+        d.log.warn('Vipps refused an operation', { reference: p.reference, ...f.entry })
+      }
+      // A refused cancel leaves the payment `cancelling` with nothing open: the next look reads it back.
+      advance(d, tx, payment)
+    })
+    return
+  }
+  await d.writer.run((tx) => {
+    d.ledger.recordCall(tx, p.id, {
+      operation: OPERATION_NAME[kind],
+      idempotencyKey: op.idempotencyKey,
+      httpStatus: 200,
+      outcome: 'ok',
+    })
+    d.ledger.changeOperation(tx, marked, { state: 'done', lastHttpStatus: 200 })
+    const payment = fresh(d, p.id)
+    if (!payment) return
+    const after = applyFacts(d.ledger, tx, payment, factsFromVipps(answer.state, answer.aggregate), `${kind} done`)
+    advance(d, tx, after)
+  })
+}

@@ -1,0 +1,63 @@
+import type { Db } from '../store/db.js'
+
+/** What the status page and /metrics show of the payments (ops/status-snapshot.ts has the same shape). */
+export interface PaymentsSummary {
+  byStatus: Record<string, number>
+  oldestUnfinishedAgeSeconds: number | undefined
+  eventsUnacked: number
+  recent: Array<{
+    tillId: string
+    key: string
+    reference: string
+    status: string
+    amount: { value: number; currency: string }
+    updatedAt: string
+  }>
+}
+
+const RECENT = 20
+
+function prepare(db: Db) {
+  return {
+    byStatus: db.prepare<[], { status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM payments GROUP BY status',
+    ),
+    oldest: db.prepare<[], { at: number | null }>(
+      "SELECT MIN(created_at) AS at FROM payments WHERE status IN ('queued', 'pending', 'authorized', 'cancelling')",
+    ),
+    unacked: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM till_events'),
+    recent: db.prepare<
+      [number],
+      { tillId: string; key: string; reference: string; status: string; value: number; currency: string; at: number }
+    >(`SELECT till_id AS tillId, till_key AS key, reference, status, amount AS value, currency, updated_at AS at
+      FROM payments ORDER BY updated_at DESC, id DESC LIMIT ?`),
+  }
+}
+
+/** Reads the summary; each call is a few indexed reads, cheap enough for every scrape. */
+export class PaymentsSummaryReader {
+  readonly #q: ReturnType<typeof prepare>
+
+  constructor(db: Db) {
+    this.#q = prepare(db)
+  }
+
+  read(now: number): PaymentsSummary {
+    const byStatus: Record<string, number> = {}
+    for (const row of this.#q.byStatus.all()) byStatus[row.status] = row.n
+    const oldest = this.#q.oldest.get()?.at ?? null
+    return {
+      byStatus,
+      oldestUnfinishedAgeSeconds: oldest === null ? undefined : Math.max(0, (now - oldest) / 1000),
+      eventsUnacked: this.#q.unacked.get()?.n ?? 0,
+      recent: this.#q.recent.all(RECENT).map((r) => ({
+        tillId: r.tillId,
+        key: r.key,
+        reference: r.reference,
+        status: r.status,
+        amount: { value: r.value, currency: r.currency },
+        updatedAt: new Date(r.at).toISOString(),
+      })),
+    }
+  }
+}
