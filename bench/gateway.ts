@@ -9,9 +9,9 @@
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { type EventFrame, TillClient } from '../src/client/index.js'
-import { SIMULATOR_DEMO_CREDENTIALS as DEMO } from '../src/simulator/demo.js'
 import { MB, rssOf, sleep, startBenchDaemon, waitUntil } from './lib/daemon.js'
 import { atMost, type BenchSection, percentile, round } from './lib/results.js'
+import { directVipps } from './lib/vipps-direct.js'
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300)
 const WARMUP = 20
@@ -91,36 +91,19 @@ async function measureLatency(dir: string): Promise<BenchSection> {
   }
 }
 
-/** A create straight to the simulator with the demo keys, as the daemon would send it. */
+/** The same create the daemon sends, straight to the simulator. */
 async function directClient(baseUrl: string): Promise<(reference: string) => Promise<void>> {
-  const tokenRes = await fetch(`${baseUrl}/accesstoken/get`, {
-    method: 'POST',
-    headers: {
-      client_id: DEMO.clientId,
-      client_secret: DEMO.clientSecret,
-      'ocp-apim-subscription-key': DEMO.subscriptionKey,
-    },
-  })
-  const { access_token: token } = (await tokenRes.json()) as { access_token: string }
+  const post = await directVipps(baseUrl)
   return async (reference) => {
-    const res = await fetch(`${baseUrl}/epayment/v1/payments`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'ocp-apim-subscription-key': DEMO.subscriptionKey,
-        'merchant-serial-number': DEMO.msn,
-        'idempotency-key': `${reference}-c`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        amount: { currency: 'NOK', value: 4990 },
-        paymentMethod: { type: 'WALLET' },
-        reference,
-        userFlow: 'PUSH_MESSAGE',
-        customer: { phoneNumber: '4790000000' },
-        customerInteraction: 'CUSTOMER_PRESENT',
-      }),
+    const body = JSON.stringify({
+      amount: { currency: 'NOK', value: 4990 },
+      paymentMethod: { type: 'WALLET' },
+      reference,
+      userFlow: 'PUSH_MESSAGE',
+      customer: { phoneNumber: '4790000000' },
+      customerInteraction: 'CUSTOMER_PRESENT',
     })
+    const res = await post('/epayment/v1/payments', body, `${reference}-c`)
     if (res.status !== 201) throw new Error(`direct create: ${res.status} ${await res.text()}`)
     await res.json()
   }

@@ -7,14 +7,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchAccepts } from './accepts.js'
 import { benchGateway } from './gateway.js'
 import { describeMachine } from './lib/machine.js'
 import type { BenchResults, BenchSection } from './lib/results.js'
+import { benchRecovery } from './recovery.js'
 import { RESULTS_FILE, renderBenchmarks, writeBenchmarks } from './report.js'
+import { benchStartup } from './startup.js'
 
 /** Each benchmark, by name; each writes only below the directory it is given. */
 const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
+  accepts: benchAccepts,
   gateway: benchGateway,
+  startup: benchStartup,
+  recovery: benchRecovery,
 }
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, dir: { type: 'string' } } })

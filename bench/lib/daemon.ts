@@ -5,13 +5,8 @@ import { createSystemClock } from '../../src/shared/clock.js'
 import type { SimulatorOptions } from '../../src/simulator/options.js'
 import { Simulator } from '../../src/simulator/simulator.js'
 import { ChaosDaemon } from '../../test/chaos/daemon.js'
-import {
-  type DaemonSetup,
-  freePort,
-  makeTills,
-  type TillIdentity,
-  writeDaemonSetup,
-} from '../../test/helpers/daemon-setup.js'
+import { type DaemonSetup, makeTills, type TillIdentity, writeDaemonSetup } from '../../test/helpers/daemon-setup.js'
+import { freePort } from '../../test/helpers/free-port.js'
 
 export interface BenchDaemon {
   sim: Simulator

@@ -24,6 +24,9 @@ import { Journal } from '../store/journal.js'
 import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
 import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
+/** How long the ack-before-commit test hook holds a COMMIT back after answering. */
+const ACK_BEFORE_COMMIT_DELAY_MS = 250
+
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
   clock?: Clock
@@ -144,6 +147,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fatal,
     providerFor: overrides.providerFor ?? ((msn) => vipps.epayment(msn)),
     fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
+    ...(hooks.ackBeforeCommit ? { writer: { answerBeforeCommitMs: ACK_BEFORE_COMMIT_DELAY_MS } } : {}),
   })
   statusSources.payments = () => payments.engine.summary()
 

@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { sha256Hex } from '../../src/config/secrets.js'
 import { SIMULATOR_DEMO_CREDENTIALS as DEMO } from '../../src/simulator/demo.js'
@@ -35,20 +34,6 @@ export interface DaemonSetup {
 /** `count` tills named `<prefix>-0…` with tokens derived from `seed`. */
 export function makeTills(count: number, prefix = 'till', seed = 1): TillIdentity[] {
   return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${i}`, token: `${prefix}-${i}-token-${seed}` }))
-}
-
-/** A port that was free a moment ago (the daemon binds it itself). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      )
-    })
-  })
 }
 
 /**

@@ -10,7 +10,8 @@ import { EXIT } from '../../../src/shared/exit-codes.js'
 import { Simulator } from '../../../src/simulator/simulator.js'
 import { ChaosDaemon } from '../../chaos/daemon.js'
 import type { LedgerPayment } from '../../chaos/records.js'
-import { freePort, makeTills, writeDaemonSetup } from '../../helpers/daemon-setup.js'
+import { makeTills, writeDaemonSetup } from '../../helpers/daemon-setup.js'
+import { freePort } from '../../helpers/free-port.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 /**
