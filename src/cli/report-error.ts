@@ -4,6 +4,11 @@ import type { CliIo } from './io.js'
 
 /** Turns an error into a message a technician can act on, and the exit code systemd acts on. */
 export function reportError(err: unknown, io: CliIo): number {
+  const listen = listenFailure(err)
+  if (listen) {
+    io.stderr(`tillbridge: ${listen}\n`)
+    return EXIT.FAILURE
+  }
   if (!(err instanceof TillbridgeError)) {
     io.stderr(`tillbridge: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
     return EXIT.INTERNAL
@@ -29,4 +34,19 @@ export function exitCodeFor(err: TillbridgeError): number {
     default:
       return EXIT.FAILURE
   }
+}
+
+/** A port that is taken or not allowed is an operator's problem, not a bug: say which and why. */
+function listenFailure(err: unknown): string | undefined {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown } | null
+  if (!e || (e.code !== 'EADDRINUSE' && e.code !== 'EACCES' && e.code !== 'EADDRNOTAVAIL')) return undefined
+  if (e.port === undefined) return undefined
+  const where = `${String(e.address ?? '')}:${String(e.port)}`
+  const why =
+    e.code === 'EADDRINUSE'
+      ? 'the address is already in use (another tillbridge running? change the port in the config)'
+      : e.code === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : 'that address is not on this machine'
+  return `cannot listen on ${where}: ${why}`
 }

@@ -29,7 +29,7 @@ const PHONE_KEYS = new Set(['phonenumber', 'phone', 'msisdn', 'mobilenumber'])
 const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi
 const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.?[A-Za-z0-9_-]*/g
 /** 10–15 digits, optionally after +, not part of a longer number: an MSISDN. */
-const PHONE = /(?<![\d])\+?\d{8,15}(?![\d])/g
+const PHONE = /(?<![\d])\+?\d{10,15}(?![\d])/g
 
 export function maskPhone(digits: string): string {
   const plain = digits.replace(/^\+/, '')

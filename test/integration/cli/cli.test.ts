@@ -94,6 +94,19 @@ describe('tillbridge CLI', () => {
     expect(tooNew.stderr).toMatch(/version 999/)
   })
 
+  it('run names a port that is already taken and exits 1, not as a bug', async () => {
+    const { createServer } = await import('node:net')
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const port = (blocker.address() as { port: number }).port
+    const dir = tempDir()
+    const { file } = configFile({ journal: { path: join(dir, 'j.db') }, gateway: { port: 0 }, admin: { port } })
+    const r = cli(['run', '--config', file])
+    blocker.close()
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`)
+  })
+
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`run logs a JSON ready line and exits 0 on ${signal}`, async () => {
       const dir = tempDir()

@@ -61,6 +61,12 @@ describe('log redaction', () => {
     expect(out).toContain('upstream said Bearer [REDACTED]')
   })
 
+  it('leaves short digit runs such as support references and amounts readable', () => {
+    expect(new Redactor().redactText('internal error (ref 12345678), amount 12550')).toBe(
+      'internal error (ref 12345678), amount 12550',
+    )
+  })
+
   it('keeps the last two digits of a phone number', () => {
     expect(maskPhone('4791234567')).toBe('********67')
     expect(maskPhone('+4791234567')).toBe('+********67')
