@@ -91,6 +91,7 @@ export async function benchAccepts(dir: string): Promise<BenchSection[]> {
           label: `ratio to the fsync rate, ${concurrency} tills`,
           value: round(r.grouped / r.fsyncs),
           unit: '×',
+          baseline: fsync,
           target: atLeast(r.grouped / r.fsyncs, 1, '≥ 1.0'),
         },
       ],

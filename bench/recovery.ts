@@ -53,9 +53,15 @@ export async function benchRecovery(root: string): Promise<BenchSection[]> {
   const small = await recover(mkdtempSync(join(root, 'small-')), BASELINE)
   const big = await recover(mkdtempSync(join(root, 'big-')), IN_FLIGHT)
   const n = IN_FLIGHT.toLocaleString('en-US')
-  const worstMods = Math.max(big.maxModificationsPerMinute, small.maxModificationsPerMinute)
-  const worstReads = Math.max(big.maxReadsPerMinute, small.maxReadsPerMinute)
-  const refused = big.tooManyRequests + small.tooManyRequests
+  const baseline = `${BASELINE.toLocaleString('en-US')} in flight`
+  /** The big run's figure beside the small one's; a limit holds only if it holds in both. */
+  const figure = (label: string, pick: (r: Recovery) => number, unit: string, limit?: [number, string]) => ({
+    label,
+    value: round(pick(big), 1),
+    unit,
+    baseline: { label: baseline, value: round(pick(small), 1), unit },
+    ...(limit ? { target: atMost(Math.max(pick(big), pick(small)), limit[0], limit[1]) } : {}),
+  })
   return [
     {
       id: 'recovery',
@@ -64,38 +70,17 @@ export async function benchRecovery(root: string): Promise<BenchSection[]> {
         `${n} payments in flight when the daemon starts: half never sent, half sent with the answer lost (the ` +
         'simulator has them, the journal has the attempt). Customers approve, payments are auto-captured; timed from ' +
         'spawn until the simulator has captured every one. Every request is counted at the simulator per reference ' +
-        `in any 60 s window, against Vipps' limits (5 creates/captures/cancels/refunds, 120 GETs). Baseline: ` +
-        `${BASELINE.toLocaleString('en-US')} in flight.`,
+        `in any 60 s window, against Vipps' limits (5 creates/captures/cancels/refunds, 120 GETs); a limit is met ` +
+        `only if both runs keep it. Baseline: ${baseline}.`,
       figures: [
-        {
-          label: `${n} in flight recovered and captured`,
-          value: round(big.seconds, 1),
-          unit: 's',
-          baseline: {
-            label: `${BASELINE.toLocaleString('en-US')} in flight`,
-            value: round(small.seconds, 1),
-            unit: 's',
-          },
-        },
-        {
-          label: 'requests to Vipps',
-          value: big.requests,
-          unit: '',
-          baseline: { label: `${BASELINE.toLocaleString('en-US')} in flight`, value: small.requests, unit: '' },
-        },
-        {
-          label: 'most modifications of one reference in a minute',
-          value: worstMods,
-          unit: '',
-          target: atMost(worstMods, 5, '≤ 5 (Vipps)'),
-        },
-        {
-          label: 'most GETs of one reference in a minute',
-          value: worstReads,
-          unit: '',
-          target: atMost(worstReads, 120, '≤ 120 (Vipps)'),
-        },
-        { label: 'answers 429 (rate limited)', value: refused, unit: '', target: atMost(refused, 0, 'none') },
+        figure(`${n} in flight recovered and captured`, (r) => r.seconds, 's'),
+        figure('requests to Vipps', (r) => r.requests, ''),
+        figure('most modifications of one reference in a minute', (r) => r.maxModificationsPerMinute, '', [
+          5,
+          '≤ 5 (Vipps)',
+        ]),
+        figure('most GETs of one reference in a minute', (r) => r.maxReadsPerMinute, '', [120, '≤ 120 (Vipps)']),
+        figure('answers 429 (rate limited)', (r) => r.tooManyRequests, '', [0, 'none']),
       ],
     },
   ]
