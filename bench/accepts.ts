@@ -11,32 +11,19 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { configSchema } from '../src/config/schema.js'
-import { createSilentLogger } from '../src/log/logger.js'
-import type { PaymentsEngine } from '../src/payments/engine.js'
-import { createPayments } from '../src/payments/wiring.js'
-import { createSystemClock } from '../src/shared/clock.js'
-import { FatalReporter } from '../src/shared/fatal.js'
-import { Journal } from '../src/store/journal.js'
-import { readMigrations } from '../src/store/migrate.js'
-import type { EpaymentApi } from '../src/vipps/api.js'
+import { openEngine } from './lib/engine.js'
+import { atLeast, type BenchSection, round } from './lib/results.js'
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '3' },
-    concurrency: { type: 'string', default: '64' },
-    dir: { type: 'string' },
-  },
-})
-const seconds = Number(values.seconds)
-const concurrency = Number(values.concurrency)
-const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'tillbridge-bench-'))
-const migrations = readMigrations(fileURLToPath(new URL('../../migrations', import.meta.url)))
+export interface AcceptRates {
+  fsyncs: number
+  single: number
+  grouped: number
+}
 
 /** Appends 4 KiB and fsyncs, as a WAL commit does, for `seconds`. */
-function fsyncRate(): number {
+function fsyncRate(dir: string, seconds: number): number {
   const fd = openSync(join(dir, 'fsync.bin'), 'w')
   const block = Buffer.alloc(4096, 1)
   const end = performance.now() + seconds * 1000
@@ -50,31 +37,13 @@ function fsyncRate(): number {
   return n / seconds
 }
 
-async function acceptRate(workers: number, name: string): Promise<number> {
-  const path = join(dir, `${name}.db`)
-  const clock = createSystemClock()
-  const log = createSilentLogger()
-  const fatal = new FatalReporter()
-  const journal = new Journal({ path, busyTimeoutMs: 5000, clock, log, fatal, migrations })
-  const config = configSchema.parse({ journal: { path } })
-  const noProvider = () => ({}) as EpaymentApi // the worker is not started: nothing is sent
-  const { engine } = createPayments({
-    config,
-    journal,
-    clock,
-    log,
-    fatal,
-    providerFor: noProvider,
-    fallbackMsn: '123456',
-  })
-  await journal.start()
-  await engine.start()
-  if (journal.db.pragma('synchronous', { simple: true }) !== 2) throw new Error('journal is not synchronous=FULL')
+async function acceptRate(dir: string, name: string, tills: number, seconds: number): Promise<number> {
+  const { engine, close } = await openEngine(join(dir, `${name}.db`))
   let accepted = 0
   const end = performance.now() + seconds * 1000
-  const till = async (t: number, e: PaymentsEngine) => {
+  const till = async (t: number) => {
     for (let i = 0; performance.now() < end; i++) {
-      await e.create(`till-${t}`, {
+      await engine.create(`till-${t}`, {
         key: `sale-${i}`,
         amount: { value: 12550, currency: 'NOK' },
         flow: 'push',
@@ -85,24 +54,72 @@ async function acceptRate(workers: number, name: string): Promise<number> {
     }
   }
   const started = performance.now()
-  await Promise.all(Array.from({ length: workers }, (_, t) => till(t, engine)))
+  await Promise.all(Array.from({ length: tills }, (_, t) => till(t)))
   const rate = accepted / ((performance.now() - started) / 1000)
-  await engine.stop()
-  await journal.stop()
+  await close()
   return rate
 }
 
-try {
-  const fsyncs = fsyncRate()
-  const single = await acceptRate(1, 'single')
-  const grouped = await acceptRate(concurrency, 'grouped')
-  const line = (label: string, rate: number, note = '') =>
-    console.log(`${label.padEnd(44)}${rate.toFixed(0).padStart(8)} /s${note}`)
-  const ratio = (rate: number) => `   ratio to fsync ${(rate / fsyncs).toFixed(2)}`
-  console.log(`disk: ${dir} (${seconds} s per measurement)`)
-  line('raw fsync (4 KiB append + fsync)', fsyncs)
-  line('durable accepts, 1 till at a time', single, ratio(single))
-  line(`durable accepts, ${concurrency} concurrent tills`, grouped, `${ratio(grouped)} (target ≥ 1.0)`)
-} finally {
-  rmSync(dir, { recursive: true, force: true })
+export async function measureAccepts(dir: string, seconds = 3, concurrency = 64): Promise<AcceptRates> {
+  return {
+    fsyncs: fsyncRate(dir, seconds),
+    single: await acceptRate(dir, 'single', 1, seconds),
+    grouped: await acceptRate(dir, 'grouped', concurrency, seconds),
+  }
+}
+
+export async function benchAccepts(dir: string): Promise<BenchSection[]> {
+  const concurrency = 64
+  const r = await measureAccepts(dir, 3, concurrency)
+  const fsync = { label: 'raw fsync (4 KiB append + fsync)', value: round(r.fsyncs, 0), unit: '/s' }
+  return [
+    {
+      id: 'accepts',
+      title: 'Durable accepts',
+      method:
+        '`payment.create` through the payments engine (no network), each answered after its COMMIT under ' +
+        'synchronous=FULL, for 3 s; baseline: a 4 KiB append and fsync loop on the same disk for 3 s.',
+      figures: [
+        { label: 'accepts/s, 1 till at a time', value: round(r.single, 0), unit: '/s', baseline: fsync },
+        {
+          label: `accepts/s, ${concurrency} concurrent tills`,
+          value: round(r.grouped, 0),
+          unit: '/s',
+          baseline: fsync,
+        },
+        {
+          label: `ratio to the fsync rate, ${concurrency} tills`,
+          value: round(r.grouped / r.fsyncs),
+          unit: '×',
+          baseline: fsync,
+          target: atLeast(r.grouped / r.fsyncs, 1, '≥ 1.0'),
+        },
+      ],
+    },
+  ]
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '3' },
+      concurrency: { type: 'string', default: '64' },
+      dir: { type: 'string' },
+    },
+  })
+  const seconds = Number(values.seconds)
+  const concurrency = Number(values.concurrency)
+  const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'tillbridge-bench-'))
+  try {
+    const r = await measureAccepts(dir, seconds, concurrency)
+    const line = (label: string, rate: number, note = '') =>
+      console.log(`${label.padEnd(44)}${rate.toFixed(0).padStart(8)} /s${note}`)
+    const ratio = (rate: number) => `   ratio to fsync ${(rate / r.fsyncs).toFixed(2)}`
+    console.log(`disk: ${dir} (${seconds} s per measurement)`)
+    line('raw fsync (4 KiB append + fsync)', r.fsyncs)
+    line('durable accepts, 1 till at a time', r.single, ratio(r.single))
+    line(`durable accepts, ${concurrency} concurrent tills`, r.grouped, `${ratio(r.grouped)} (target ≥ 1.0)`)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

@@ -4,6 +4,8 @@
  * the exit code, and the last-resort forced exit.
  */
 import { runCli } from './cli/index.js'
+import { EXIT } from './shared/exit-codes.js'
+import { parseTestHooks, type TestHooks } from './shared/test-hooks.js'
 
 const FORCED_EXIT_GRACE_MS = 30_000
 
@@ -23,8 +25,17 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-// Test-only: lets the notify/watchdog test block the event loop on demand. Never set in production.
-if (process.env.TILLBRIDGE_TEST_HOOKS?.split(',').includes('block-on-sigusr2')) {
+// Test-only switches (src/shared/test-hooks.ts). Never set in production.
+let testHooks: TestHooks
+try {
+  testHooks = parseTestHooks(process.env.TILLBRIDGE_TEST_HOOKS)
+} catch (err) {
+  process.stderr.write(`tillbridge: ${(err as Error).message}\n`)
+  process.exit(EXIT.USAGE)
+}
+
+// Lets the notify/watchdog test block the event loop on demand.
+if (testHooks.blockOnSigusr2) {
   process.on('SIGUSR2', () => {
     const until = Date.now() + 3000
     while (Date.now() < until) {
@@ -39,5 +50,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   pid: process.pid,
   signal: controller.signal,
+  testHooks,
 })
 process.exitCode = exitCode

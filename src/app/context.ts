@@ -15,6 +15,7 @@ import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
+import { NO_TEST_HOOKS, type TestHooks } from '../shared/test-hooks.js'
 import { VERSION } from '../shared/version.js'
 import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
@@ -22,6 +23,9 @@ import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
 import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
+
+/** How long the ack-before-commit test hook holds a COMMIT back after answering. */
+const ACK_BEFORE_COMMIT_DELAY_MS = 250
 
 /** What tests (and only tests) may replace. */
 export interface AppOverrides {
@@ -38,6 +42,8 @@ export interface AppOverrides {
   payments?: PaymentsApi
   /** The provider health for the tills' `status` frames; default: the Vipps clients' health. */
   providerHealth?: ProviderHealth
+  /** Test-only switches that break the daemon on purpose (src/shared/test-hooks.ts); default: none. */
+  testHooks?: TestHooks
 }
 
 export interface RuntimeInfo {
@@ -81,10 +87,12 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const clock = overrides.clock ?? createSystemClock()
   const fetchImpl = overrides.fetch ?? globalThis.fetch
   const fatal = new FatalReporter()
+  const hooks = overrides.testHooks ?? NO_TEST_HOOKS
 
   const journal = new Journal({
     path: config.journal.path,
     busyTimeoutMs: config.journal.busyTimeoutMs,
+    synchronous: hooks.synchronousNormal ? 'NORMAL' : 'FULL',
     clock,
     log: log.child({ subsystem: 'journal' }),
     fatal,
@@ -139,6 +147,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     fatal,
     providerFor: overrides.providerFor ?? ((msn) => vipps.epayment(msn)),
     fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
+    ...(hooks.ackBeforeCommit ? { writer: { answerBeforeCommitMs: ACK_BEFORE_COMMIT_DELAY_MS } } : {}),
   })
   statusSources.payments = () => payments.engine.summary()
 

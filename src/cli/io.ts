@@ -1,3 +1,5 @@
+import type { TestHooks } from '../shared/test-hooks.js'
+
 /** What a command may touch of the outside world; main.ts passes the real process's. */
 export interface CliIo {
   stdout: (text: string) => void
@@ -6,6 +8,8 @@ export interface CliIo {
   pid: number
   /** Aborted by SIGINT/SIGTERM. */
   signal: AbortSignal
+  /** Test-only switches parsed by main.ts from TILLBRIDGE_TEST_HOOKS; none when absent. */
+  testHooks?: TestHooks
 }
 
 export interface Command {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js'
 import { loadSecrets } from '../config/secrets.js'
 import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
+import { enabledTestHooks } from '../shared/test-hooks.js'
 import { CONFIG_FLAG, parseFlags } from './args.js'
 import type { Command } from './io.js'
 import { exitCodeFor, reportError } from './report-error.js'
@@ -18,11 +19,18 @@ export const runCommand: Command = {
     try {
       const { config } = loadConfig(values.config, io.env)
       const secrets = loadSecrets(config, io.env)
-      app = new App(createContext(config, secrets, { runtime: { env: io.env, pid: io.pid } }))
+      app = new App(
+        createContext(config, secrets, {
+          runtime: { env: io.env, pid: io.pid },
+          ...(io.testHooks ? { testHooks: io.testHooks } : {}),
+        }),
+      )
     } catch (err) {
       return reportError(err, io)
     }
     const log = app.context.log.child({ subsystem: 'main' })
+    const hooks = io.testHooks ? enabledTestHooks(io.testHooks) : []
+    if (hooks.length > 0) log.warn('test hooks on: this daemon is broken on purpose', { hooks })
     const fatal = new Promise<Error>((resolve) => app.context.fatal.onFatal(resolve))
     try {
       await app.start()

@@ -11,7 +11,7 @@ import { type PaymentsSummary, PaymentsSummaryReader } from './summary.js'
 import { notFound, unavailable } from './till-errors.js'
 import { type TillRequestOptions, TillRequests } from './till-requests.js'
 import type { CreatePaymentInput, Money, PaymentView, RequestResult, TillEvent } from './types.js'
-import { WriteBatcher, type WriteContext } from './write-batcher.js'
+import { WriteBatcher, type WriteBatcherOptions, type WriteContext } from './write-batcher.js'
 
 export interface PaymentsEngineDeps {
   journal: Journal
@@ -21,6 +21,8 @@ export interface PaymentsEngineDeps {
   options: TillRequestOptions
   /** The sales unit (MSN) a till's payments go to. */
   msnForTill: (tillId: string) => string
+  /** Test hooks only (ack-before-commit); see WriteBatcherOptions. */
+  writer?: WriteBatcherOptions
 }
 
 /** The engine's insides the worker shares: one ledger, one group-commit writer. */
@@ -51,7 +53,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   async start(): Promise<void> {
     const { journal, clock, log, options, msnForTill } = this.#deps
     const ledger = new PaymentLedger(journal.db)
-    const writer = new WriteBatcher(journal, clock, log)
+    const writer = new WriteBatcher(journal, clock, log, this.#deps.writer)
     const installationId = journal.write((db) => ensureInstallationId(db))
     ledger.onEvent((tillId, event) => {
       for (const listener of this.#listeners) listener(tillId, event)

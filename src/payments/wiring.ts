@@ -7,6 +7,7 @@ import type { EpaymentApi } from '../vipps/api.js'
 import { PaymentsEngine } from './engine.js'
 import { Reaper } from './reaper.js'
 import { PaymentWorker } from './worker.js'
+import type { WriteBatcherOptions } from './write-batcher.js'
 
 export interface PaymentsWiring {
   config: Config
@@ -19,6 +20,8 @@ export interface PaymentsWiring {
   /** The MSN of tills without their own and with no sales unit configured (the simulator's). */
   fallbackMsn: string
   random?: () => number
+  /** Test hooks only: the engine answers before COMMIT (see WriteBatcherOptions). */
+  writer?: WriteBatcherOptions
 }
 
 export interface PaymentsComponents {
@@ -48,6 +51,7 @@ export function createPayments(w: PaymentsWiring): PaymentsComponents {
     fatal: w.fatal,
     options: { referencePrefix: p.referencePrefix, sendDeadlineMs: p.sendDeadlineMs },
     msnForTill: tillMsnResolver(w.config, w.fallbackMsn),
+    ...(w.writer ? { writer: w.writer } : {}),
   })
   const worker = new PaymentWorker({
     engine,

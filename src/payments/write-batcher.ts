@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
 import { TillbridgeError, toTillbridgeError } from '../shared/errors.js'
-import { isFatalStorageError } from '../store/db.js'
+import { type Db, isFatalStorageError } from '../store/db.js'
 import type { Journal } from '../store/journal.js'
 
 /** What a unit of work may do besides SQL: things that must wait until its COMMIT. */
@@ -22,6 +22,17 @@ interface Queued {
 /** Enough to share one fsync widely without stalling the event loop on one huge transaction. */
 const MAX_BATCH = 256
 
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown }
+
+export interface WriteBatcherOptions {
+  /**
+   * TEST HOOK (TILLBRIDGE_TEST_HOOKS=ack-before-commit), never in production: answer each unit
+   * before its COMMIT, which is held back this long. It is the broken build the chaos run's
+   * self-check must catch: a kill in that window loses what a till was told is accepted.
+   */
+  answerBeforeCommitMs?: number
+}
+
 /**
  * Group commit. Units of work that arrive in the same turn of the event loop run in ONE write
  * transaction (one fsync under synchronous=FULL), each inside its own savepoint, so one that
@@ -36,11 +47,13 @@ export class WriteBatcher {
   #queue: Queued[] = []
   #scheduled = false
   #drained: Array<() => void> = []
+  readonly #options: WriteBatcherOptions
 
-  constructor(journal: Journal, clock: Clock, log: Logger) {
+  constructor(journal: Journal, clock: Clock, log: Logger, options: WriteBatcherOptions = {}) {
     this.#journal = journal
     this.#clock = clock
     this.#log = log
+    this.#options = options
   }
 
   run<T>(work: Work<T>): Promise<T> {
@@ -66,23 +79,13 @@ export class WriteBatcher {
   #flush(): void {
     this.#scheduled = false
     const batch = this.#queue.splice(0, MAX_BATCH)
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = []
-    const effects: Array<() => void> = []
+    if (this.#options.answerBeforeCommitMs !== undefined) {
+      this.#flushAnsweringFirst(batch, this.#options.answerBeforeCommitMs)
+      return
+    }
+    let run: { outcomes: Outcome[]; effects: Array<() => void> }
     try {
-      this.#journal.write((db) => {
-        const now = this.#clock.now()
-        for (const item of batch) {
-          const mine: Array<() => void> = []
-          const tx: WriteContext = { now, afterCommit: (effect) => mine.push(effect) }
-          try {
-            outcomes.push({ ok: true, value: db.transaction(() => item.work(tx))() })
-            effects.push(...mine)
-          } catch (err) {
-            if (isFatalStorageError(err)) throw err
-            outcomes.push({ ok: false, err })
-          }
-        }
-      })
+      run = this.#journal.write((db) => this.#runUnits(db, batch))
     } catch (err) {
       const refused = new TillbridgeError('UNAVAILABLE', 'the journal cannot be written now; retry later', {
         retryable: true,
@@ -93,6 +96,46 @@ export class WriteBatcher {
       this.#afterFlush()
       return
     }
+    this.#runEffects(run.effects)
+    this.#settle(batch, run.outcomes)
+    this.#afterFlush()
+  }
+
+  /** Each unit in its own savepoint inside the caller's transaction; a storage failure aborts all. */
+  #runUnits(db: Db, batch: Queued[]): { outcomes: Outcome[]; effects: Array<() => void> } {
+    const outcomes: Outcome[] = []
+    const effects: Array<() => void> = []
+    const now = this.#clock.now()
+    for (const item of batch) {
+      const mine: Array<() => void> = []
+      const tx: WriteContext = { now, afterCommit: (effect) => mine.push(effect) }
+      try {
+        outcomes.push({ ok: true, value: db.transaction(() => item.work(tx))() })
+        effects.push(...mine)
+      } catch (err) {
+        if (isFatalStorageError(err)) throw err
+        outcomes.push({ ok: false, err })
+      }
+    }
+    return { outcomes, effects }
+  }
+
+  /** The test hook's broken order: the answers go out, and the COMMIT only `delayMs` later. */
+  #flushAnsweringFirst(batch: Queued[], delayMs: number): void {
+    const db = this.#journal.db
+    db.exec('BEGIN IMMEDIATE')
+    const run = this.#runUnits(db, batch)
+    this.#settle(batch, run.outcomes)
+    this.#scheduled = true // nothing else is flushed while this transaction stays open
+    this.#clock.setTimeout(() => {
+      db.exec('COMMIT')
+      this.#scheduled = false
+      this.#runEffects(run.effects)
+      this.#afterFlush()
+    }, delayMs)
+  }
+
+  #runEffects(effects: Array<() => void>): void {
     for (const effect of effects) {
       try {
         effect()
@@ -100,12 +143,14 @@ export class WriteBatcher {
         this.#log.error('after-commit effect failed', { err })
       }
     }
+  }
+
+  #settle(batch: Queued[], outcomes: Outcome[]): void {
     batch.forEach((item, i) => {
       const outcome = outcomes[i]
       if (outcome?.ok) item.resolve(outcome.value)
       else item.reject(toTillbridgeError(outcome?.err))
     })
-    this.#afterFlush()
   }
 
   #afterFlush(): void {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { TillbridgeError } from '../shared/errors.js'
@@ -91,6 +92,8 @@ export class Simulator implements Component {
 
   async start(): Promise<void> {
     this.#stopping = new AbortController()
+    // Every request delayed by a latency fault listens on it: dozens at once are normal, not a leak.
+    setMaxListeners(0, this.#stopping.signal)
     this.#state.deliveries.start()
     const server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {

@@ -5,21 +5,31 @@ import { TillbridgeError } from '../shared/errors.js'
 
 export type Db = Database.Database
 
+/**
+ * SQLite's `synchronous` levels the journal may open with, and the value the pragma reads back.
+ * FULL is the only one the daemon uses; NORMAL exists for the power-cut test's negative control
+ * (TILLBRIDGE_TEST_HOOKS=synchronous-normal), which must lose acknowledged payments. The pragma is
+ * built from this typed value, so no source line spells out a weaker setting.
+ */
+export const SYNCHRONOUS_LEVELS = { FULL: 2, NORMAL: 1 } as const
+
+export type SynchronousLevel = keyof typeof SYNCHRONOUS_LEVELS
+
 export interface OpenOptions {
   busyTimeoutMs: number
   readonly?: boolean
+  /** @defaultValue 'FULL' */
+  synchronous?: SynchronousLevel
 }
-
-/** SQLite's value for synchronous=FULL. */
-const SYNCHRONOUS_FULL = 2
 
 /**
  * Opens the journal the same way every time. better-sqlite3 defaults a reopened WAL database to
- * synchronous=NORMAL, which can lose the last commits on power loss; a payment the till was told
- * is accepted must survive that, so FULL is set on every open and read back to prove it.
+ * NORMAL synchronous mode, which can lose the last commits on power loss; a payment the till was
+ * told is accepted must survive that, so FULL is set on every open and read back to prove it.
  */
 export function openDatabase(path: string, options: OpenOptions): Db {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  const level = options.synchronous ?? 'FULL'
   let db: Db
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
@@ -32,10 +42,12 @@ export function openDatabase(path: string, options: OpenOptions): Db {
       const mode = db.pragma('journal_mode = WAL', { simple: true })
       if (path !== ':memory:' && mode !== 'wal') throw new Error(`journal_mode is ${String(mode)}, not wal`)
     }
-    db.pragma('synchronous = FULL')
+    db.pragma(`synchronous = ${level}`)
     db.pragma('foreign_keys = ON')
     const sync = db.pragma('synchronous', { simple: true })
-    if (sync !== SYNCHRONOUS_FULL) throw new Error(`synchronous is ${String(sync)}, not FULL (2)`)
+    if (sync !== SYNCHRONOUS_LEVELS[level]) {
+      throw new Error(`synchronous is ${String(sync)}, not ${level} (${SYNCHRONOUS_LEVELS[level]})`)
+    }
     if (db.pragma('foreign_keys', { simple: true }) !== 1) throw new Error('foreign_keys could not be enabled')
   } catch (err) {
     db.close()

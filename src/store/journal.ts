@@ -2,12 +2,14 @@ import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
 import type { FatalReporter } from '../shared/fatal.js'
 import type { Component } from '../shared/lifecycle.js'
-import { type Db, isFatalStorageError, openDatabase, storageError } from './db.js'
+import { type Db, isFatalStorageError, openDatabase, type SynchronousLevel, storageError } from './db.js'
 import { type Migration, migrate, readMigrations } from './migrate.js'
 
 export interface JournalOptions {
   path: string
   busyTimeoutMs: number
+  /** Only the power-cut test's negative control lowers this. @defaultValue 'FULL' */
+  synchronous?: SynchronousLevel
   clock: Clock
   log: Logger
   fatal: FatalReporter
@@ -39,8 +41,8 @@ export class Journal implements Component {
   }
 
   async start(): Promise<void> {
-    const { path, busyTimeoutMs, clock, log } = this.#options
-    const db = this.#options.db ?? openDatabase(path, { busyTimeoutMs })
+    const { path, busyTimeoutMs, synchronous, clock, log } = this.#options
+    const db = this.#options.db ?? openDatabase(path, { busyTimeoutMs, ...(synchronous ? { synchronous } : {}) })
     try {
       const report = migrate(db, clock, this.#options.migrations ?? readMigrations())
       if (report.applied.length > 0) {

@@ -1,7 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.url))
+/** The package root: the nearest folder above this file with a package.json (also from dist-bench/). */
+export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
+
+export const MAIN_JS = join(PACKAGE_ROOT, 'dist', 'main.js')
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`)
+  }
+}
 
 export interface DaemonProcess {
   child: ChildProcess
@@ -15,9 +27,13 @@ export interface DaemonProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts the built CLI as a child process and parses its JSON log lines as they arrive. */
-export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}): DaemonProcess {
-  const child = spawn(process.execPath, [MAIN_JS, ...args], {
+/**
+ * Starts the built CLI as a child process and parses its JSON log lines as they arrive.
+ * `wrapper` runs it under another command that execs it (e.g. `fiu-run -x`), so the pid stays node's.
+ */
+export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): DaemonProcess {
+  const [command, ...prefix] = [...wrapper, process.execPath]
+  const child = spawn(command as string, [...prefix, MAIN_JS, ...args], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -25,6 +25,16 @@ describe('openDatabase', () => {
     db.close()
   })
 
+  it("opens with NORMAL only when asked (the power-cut test's negative control), and reads it back", () => {
+    const path = join(tempDir(), 'journal.db')
+    const weak = openDatabase(path, { busyTimeoutMs: 1000, synchronous: 'NORMAL' })
+    expect(weak.pragma('synchronous', { simple: true })).toBe(1)
+    weak.close()
+    const db = openDatabase(path, { busyTimeoutMs: 1000 })
+    expect(db.pragma('synchronous', { simple: true })).toBe(2)
+    db.close()
+  })
+
   it('creates the directory of a new journal', () => {
     const path = join(tempDir(), 'nested', 'dir', 'journal.db')
     const db = openDatabase(path, { busyTimeoutMs: 1000 })

@@ -1,0 +1,92 @@
+/**
+ * Start-up to `ready` with 100,000 payments in the journal, against the same with an empty one.
+ * The journal is filled through the engine's own accept path, then aged with SQL matching the
+ * schema: all but a hundred become captured history with their create done and events acked,
+ * the last hundred stay in flight, as on a till that has sold for months.
+ */
+import { mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
+import { sleep, startBenchDaemon } from './lib/daemon.js'
+import { acceptMany, openEngine } from './lib/engine.js'
+import { atMost, type BenchSection, median, round } from './lib/results.js'
+
+const PAYMENTS = Number(process.env.BENCH_JOURNAL_PAYMENTS ?? 100_000)
+const IN_FLIGHT = 100
+const STARTS = 3
+
+export async function benchStartup(root: string): Promise<BenchSection[]> {
+  const empty = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
+  const full = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
+  return [
+    {
+      id: 'startup',
+      title: 'Start-up',
+      method:
+        `\`tillbridge run\` from spawn to its \`ready\` log line (node start, journal open and checks, migrations, ` +
+        `engine, gateway), median of ${STARTS}; the journal holds ${PAYMENTS.toLocaleString('en-US')} payments ` +
+        `(${IN_FLIGHT} in flight) filled through the engine. Baseline: the same with an empty journal.`,
+      figures: [
+        {
+          label: `to ready with ${PAYMENTS.toLocaleString('en-US')} payments`,
+          value: round(full),
+          unit: 'ms',
+          baseline: { label: 'empty journal', value: round(empty), unit: 'ms' },
+          target: atMost(full, 1000, '≤ 1000 ms'),
+        },
+      ],
+    },
+  ]
+}
+
+async function timeStarts(dir: string, payments: number): Promise<number> {
+  const bench = await startBenchDaemon({ dir, tills: 4, payments: { sendDeadlineMs: 3_600_000 } })
+  await bench.daemon.stop()
+  if (payments > 0)
+    await fill(
+      bench.setup.journal,
+      payments,
+      bench.tills.map((t) => t.id),
+    )
+  const times: number[] = []
+  try {
+    for (let i = 0; i < STARTS; i++) {
+      const t0 = performance.now()
+      await bench.daemon.start()
+      times.push(performance.now() - t0)
+      await sleep(300)
+      await bench.daemon.stop()
+    }
+  } finally {
+    await bench.stop()
+  }
+  return median(times)
+}
+
+async function fill(path: string, count: number, tills: string[]): Promise<void> {
+  const { engine, journal, close } = await openEngine(path, { payments: { sendDeadlineMs: 3_600_000 } })
+  await acceptMany(engine, count, tills, (n) => ({
+    key: `history-${n}`,
+    amount: { value: 100 + (n % 50_000), currency: 'NOK' },
+    flow: 'push',
+    customer: { phoneNumber: `4791${String(n % 1_000_000).padStart(6, '0')}` },
+    capture: 'auto',
+  }))
+  const history = count - IN_FLIGHT
+  journal.db.transaction(() => {
+    journal.db
+      .prepare(`UPDATE payments SET status = 'captured', authorized = amount, captured = amount,
+        next_action_at = NULL WHERE id <= ?`)
+      .run(history)
+    journal.db
+      .prepare(`UPDATE provider_operations SET state = 'done', attempts = 1, last_attempt_at = created_at,
+        last_http_status = 201 WHERE payment_id <= ?`)
+      .run(history)
+    journal.db.prepare('DELETE FROM till_events WHERE payment_id <= ?').run(history)
+    journal.db
+      .prepare(
+        'UPDATE till_mailboxes SET acked_seq = COALESCE((SELECT MIN(seq) - 1 FROM till_events t WHERE t.till_id = till_mailboxes.till_id), last_seq)',
+      )
+      .run()
+  })()
+  await close()
+}
