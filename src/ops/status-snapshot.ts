@@ -2,19 +2,11 @@
  * What the admin server shows: one snapshot type for /status.json, the status page and /metrics.
  * Each domain contributes through a small source function, so ops/ needs no domain internals.
  */
+import type { PaymentsSummary } from '../payments/summary.js'
 
 export interface TillStatus {
   id: string
   connections: number
-}
-
-export interface RecentPayment {
-  tillId: string
-  key: string
-  reference: string
-  status: string
-  amount: { value: number; currency: string }
-  updatedAt: string
 }
 
 export interface StatusSnapshot {
@@ -23,12 +15,8 @@ export interface StatusSnapshot {
   ready: boolean
   provider: { kind: string; state: string; detail?: string; tokenSecondsLeft: Record<string, number | undefined> }
   tills: TillStatus[]
-  payments: {
-    byStatus: Record<string, number>
-    oldestUnfinishedAgeSeconds: number | undefined
-    eventsUnacked: number
-    recent: RecentPayment[]
-  }
+  /** The payments domain's own summary type, so the two cannot drift apart. */
+  payments: PaymentsSummary
   journal: { path: string; bytes: number; walBytes: number }
 }
 

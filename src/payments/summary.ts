@@ -1,6 +1,6 @@
 import type { Db } from '../store/db.js'
 
-/** What the status page and /metrics show of the payments (ops/status-snapshot.ts has the same shape). */
+/** What the status page and /metrics show of the payments (ops/status-snapshot.ts uses this type). */
 export interface PaymentsSummary {
   byStatus: Record<string, number>
   oldestUnfinishedAgeSeconds: number | undefined

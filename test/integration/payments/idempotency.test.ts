@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { TillbridgeError } from '../../../src/shared/errors.js'
+import { errorOf } from '../../helpers/error-of.js'
 import { FakeEpayment } from '../../helpers/fake-epayment.js'
 import { advance, type PaymentsHarness, pushPayment, settle, startPayments } from '../../helpers/payments-harness.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -19,15 +19,6 @@ function count(path: string, sql: string): number {
   } finally {
     db.close()
   }
-}
-
-async function errorOf(p: Promise<unknown>): Promise<TillbridgeError> {
-  try {
-    await p
-  } catch (err) {
-    return err as TillbridgeError
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('idempotent accept', () => {

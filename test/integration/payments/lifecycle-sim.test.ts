@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createSilentLogger } from '../../../src/log/logger.js'
 import type { PaymentStatus } from '../../../src/payments/types.js'
 import { createSystemClock } from '../../../src/shared/clock.js'
-import type { TillbridgeError } from '../../../src/shared/errors.js'
 import type { FaultSet } from '../../../src/simulator/faults.js'
 import { singleUnitSetup, VippsClients } from '../../../src/vipps/clients.js'
+import { errorOf } from '../../helpers/error-of.js'
 import { type PaymentsHarness, pushPayment, qrPayment, startPayments } from '../../helpers/payments-harness.js'
 import { useConformingFetch } from '../../helpers/recording-fetch.js'
 import { DEMO, useSimulator } from '../../helpers/simulator.js'
@@ -85,15 +85,6 @@ async function ops(reference: string): Promise<string[]> {
 
 async function faults(set: FaultSet): Promise<void> {
   expect((await sim().control('POST', '/faults', set)).status).toBeLessThan(300)
-}
-
-async function errorOf(p: Promise<unknown>): Promise<TillbridgeError> {
-  try {
-    await p
-  } catch (err) {
-    return err as TillbridgeError
-  }
-  throw new Error('expected a rejection')
 }
 
 describe('lifecycles against the simulator', () => {

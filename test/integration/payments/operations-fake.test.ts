@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import type { TillbridgeError } from '../../../src/shared/errors.js'
+import { errorOf } from '../../helpers/error-of.js'
 import { FakeEpayment } from '../../helpers/fake-epayment.js'
 import {
   advance,
@@ -19,15 +19,6 @@ afterEach(async () => {
 })
 
 const nok = (value: number) => ({ value, currency: 'NOK' as const })
-
-async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<TillbridgeError> {
-  try {
-    await (typeof p === 'function' ? p() : p)
-  } catch (err) {
-    return err as TillbridgeError
-  }
-  throw new Error('expected an error')
-}
 
 async function start(payments = {}) {
   const provider = new FakeEpayment()

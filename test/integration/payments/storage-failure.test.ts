@@ -9,6 +9,7 @@ import { createSilentLogger } from '../../../src/log/logger.js'
 import { type TillbridgeError, TillbridgeError as TillbridgeErrorClass } from '../../../src/shared/errors.js'
 import { EXIT } from '../../../src/shared/exit-codes.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
+import { errorOf } from '../../helpers/error-of.js'
 import { FakeEpayment } from '../../helpers/fake-epayment.js'
 import { type PaymentsHarness, pushPayment, settle, startPayments } from '../../helpers/payments-harness.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -18,15 +19,6 @@ const running: Array<{ stop(): Promise<void> }> = []
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop()
 })
-
-async function errorOf(p: Promise<unknown>): Promise<TillbridgeError> {
-  try {
-    await p
-  } catch (err) {
-    return err as TillbridgeError
-  }
-  throw new Error('expected a rejection')
-}
 
 describe('a storage failure on a write', () => {
   it('accepts nothing, reports the failure as fatal, and leaves a consistent journal for the restart', async () => {

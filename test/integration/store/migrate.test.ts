@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { TillbridgeError } from '../../../src/shared/errors.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
 import { openDatabase } from '../../../src/store/db.js'
 import { type Migration, migrate, readMigrations } from '../../../src/store/migrate.js'
+import { errorThrownBy } from '../../helpers/error-of.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 const tempDir = useTempDir()
@@ -24,15 +24,6 @@ function tables(path: string): string[] {
     .all() as string[]
   db.close()
   return names
-}
-
-function errorOf(fn: () => unknown): TillbridgeError {
-  try {
-    fn()
-  } catch (err) {
-    return err as TillbridgeError
-  }
-  throw new Error('expected an error')
 }
 
 describe('migrate', () => {
@@ -66,7 +57,7 @@ describe('migrate', () => {
     const before = readFileSync(path)
     const edited = migrationsIn({ ...base, '0001_a.sql': 'CREATE TABLE a (x INTEGER, z INTEGER) STRICT;' })
     const again = openDatabase(path, { busyTimeoutMs: 1000 })
-    const err = errorOf(() => migrate(again, clock, edited))
+    const err = errorThrownBy(() => migrate(again, clock, edited))
     again.close()
     expect(err.code).toBe('SCHEMA_MISMATCH')
     expect(err.message).toMatch(/0001_a\.sql was changed/)
@@ -80,7 +71,7 @@ describe('migrate', () => {
     db.close()
     const before = readFileSync(path)
     const older = openDatabase(path, { busyTimeoutMs: 1000 })
-    const err = errorOf(() => migrate(older, clock, migrationsIn({ '0001_a.sql': base['0001_a.sql'] })))
+    const err = errorThrownBy(() => migrate(older, clock, migrationsIn({ '0001_a.sql': base['0001_a.sql'] })))
     older.close()
     expect(err.code).toBe('SCHEMA_MISMATCH')
     expect(err.message).toMatch(/version 2 .* knows only up to 1/)
@@ -95,7 +86,7 @@ describe('migrate', () => {
       '0003_c.sql':
         'CREATE TABLE c1 (x INTEGER) STRICT;\nCREATE TABLE c2 (x INTEGER) STRICT;\nINSERT INTO nope VALUES (1);',
     })
-    const err = errorOf(() => migrate(db, clock, broken))
+    const err = errorThrownBy(() => migrate(db, clock, broken))
     expect(err.code).toBe('MIGRATION_FAILED')
     expect(err.message).toMatch(/0003_c\.sql failed and was rolled back/)
     const versions = db.prepare('SELECT version FROM schema_migrations').pluck().all()
