@@ -36,6 +36,25 @@ const SUMMARIES: Record<string, string> = {
 
 const ref = (path: string) => ({ $ref: path })
 const opName = (type: string) => type.replace(/\.(.)/g, (_, c: string) => c.toUpperCase())
+const pascal = (name: string) => name.replace(/(?:^|[^a-zA-Z0-9]+)([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase())
+
+/**
+ * Names every object and enum of a frame's schema by its path (PaymentCreateAmount, …), so
+ * generated C# or Java types get those names instead of AnonymousSchema_7. Titles only annotate:
+ * the schema accepts exactly what protocol.schema.json accepts.
+ */
+function titled(schema: JsonObject, name: string): JsonObject {
+  if ((schema.type === 'object' || schema.enum) && schema.title === undefined) schema.title = name
+  for (const [prop, sub] of Object.entries((schema.properties ?? {}) as Record<string, JsonObject>)) {
+    titled(sub, name + pascal(prop))
+  }
+  if (schema.items && typeof schema.items === 'object') titled(schema.items as JsonObject, `${name}Item`)
+  for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
+    const subs = (schema[k] ?? []) as JsonObject[]
+    for (const [i, sub] of subs.entries()) titled(sub, i === 0 ? name : `${name}${i + 1}`)
+  }
+  return schema
+}
 
 /**
  * The till protocol as an AsyncAPI 3.0 document, seen from the daemon (it receives the till's
@@ -51,7 +70,7 @@ export function protocolAsyncApi(): JsonObject {
   const channelMessages: JsonObject = {}
   for (const type of frameTypes) {
     const key = opName(type)
-    schemas[key] = defs[type]
+    schemas[key] = titled(structuredClone(defs[type]) as JsonObject, pascal(key))
     messages[key] = {
       name: type,
       title: type,
@@ -64,7 +83,7 @@ export function protocolAsyncApi(): JsonObject {
   const msg = (type: string) => ref(`#/channels/till/messages/${opName(type)}`)
   const operations: JsonObject = {}
   const receive = (type: string, reply?: string[]) => {
-    operations[`receive${opName(type).replace(/^./, (c) => c.toUpperCase())}`] = {
+    operations[`receive${pascal(type)}`] = {
       action: 'receive',
       channel: ref('#/channels/till'),
       summary: SUMMARIES[type],
@@ -75,8 +94,10 @@ export function protocolAsyncApi(): JsonObject {
   receive('hello', ['welcome', 'error'])
   for (const type of REQUESTS) receive(type, ['result', 'error'])
   receive('ack')
-  for (const type of ['event', 'status'] as const) {
-    operations[`send${type.replace(/^./, (c) => c.toUpperCase())}`] = {
+  // Every daemon frame is also a send operation of its own, not only a reply: code generators
+  // (AsyncAPI Modelina) make types only for the messages of operations.
+  for (const type of Object.keys(DAEMON_FRAME_SCHEMAS)) {
+    operations[`send${pascal(type)}`] = {
       action: 'send',
       channel: ref('#/channels/till'),
       summary: SUMMARIES[type],
