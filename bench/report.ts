@@ -92,7 +92,7 @@ function renderChaos(c: ChaosSummary | undefined): string[] {
   ]
   return [
     ...head,
-    'The daemon under fire (`npm run chaos`, see README "Proof"): tills selling through the client',
+    'The daemon under fire (`npm run chaos`, see docs/proof.md): tills selling through the client',
     'library, SIGKILL of the daemon at random moments, till crashes with `resumeFrom`, every simulator',
     "fault kind switching over time; then every payment checked against the simulator's ledger and",
     "the tills' event streams. From `bench/chaos-summary.json`:",

@@ -6,6 +6,7 @@ import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
 import { DaemonMetrics } from '../ops/metrics.js'
 import { nightlyReconcile } from '../ops/reconcile/daemon-job.js'
+import { RuntimeMetrics } from '../ops/runtime-metrics.js'
 import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
@@ -160,6 +161,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     payments.engine,
     payments.worker,
     payments.reaper,
+    new RuntimeMetrics({ registry: metrics.registry, journalPath: config.journal.path }),
   ]
   if (config.reconcile.enabled) components.push(nightlyReconcile(config, { journal, vipps, clock, log }))
 

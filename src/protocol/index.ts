@@ -3,6 +3,7 @@
  * validation and the published JSON Schema. Shared by the gateway and the client library; it
  * imports nothing from the daemon.
  */
+export { protocolAsyncApi } from './asyncapi.js'
 export * from './codes.js'
 export * from './daemon-frames.js'
 export { CURRENCIES } from './fields.js'

@@ -1,6 +1,6 @@
 /**
  * One error type for the whole daemon: a closed set of string codes and a `retryable` flag, so
- * every caller classifies before it retries. The README's error table lists every code.
+ * every caller classifies before it retries. docs/payments.md (Error codes) lists every code.
  */
 
 /** Codes a till can receive (PROTOCOL-v1.md). */

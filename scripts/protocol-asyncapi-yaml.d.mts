@@ -1,0 +1,2 @@
+/** See protocol-asyncapi-yaml.mjs. */
+export function asyncApiYaml(document: unknown): string
