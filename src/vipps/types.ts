@@ -41,6 +41,8 @@ export interface CreatePaymentRequest {
   returnUrl?: string
   receipt?: Receipt
   metadata?: Record<string, string>
+  /** Newer than ePayment 1.4.1 (technical update Nov 2024): years. */
+  minimumUserAge?: number
 }
 
 /** Order Management receipt (order-management-2.3.24.yaml, `Receipt`). */
