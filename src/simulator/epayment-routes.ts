@@ -60,6 +60,11 @@ function createPayment(state: SimState, req: SimRequest): Answer {
     if (error) throw error
     const valid = parseBody(createPaymentSchema, body, (issues) => createIssueCode(issues, body))
     checkCreateRules(valid, unit, state.clock.now())
+    const qr = valid.customer && 'personalQr' in valid.customer ? valid.customer.personalQr : undefined
+    if (qr !== undefined && state.personalQrs.isToken(qr)) {
+      // MobilePay's personal QR is a token: Vipps requires the exchange (POST /qr/v1/exchange) first.
+      throw problems.rule('4060', 'Invalid PersonalQr', 'A MobilePay personal QR must be exchanged before the create')
+    }
     // Too young is refused exactly like unknown: Vipps does not tell the merchant why (7010).
     const tooYoung = valid.minimumUserAge != null && customerAge(valid.customer) < valid.minimumUserAge
     if (customerBehaviour(valid.customer) === 'unknown' || tooYoung) {

@@ -51,6 +51,14 @@ export interface Receipt {
   bottomLine: { currency: Currency } & Record<string, unknown>
 }
 
+/** QR API `POST /qr/v1/exchange` (qr-v1.yaml, QrExchangeResponse). */
+export interface QrExchangeResponse {
+  msisdn: string
+  /** Seconds since the epoch when the code was made (version 2.0 codes only). */
+  timestamp?: number
+  version: string
+}
+
 export interface CreatePaymentResponse {
   reference: string
   redirectUrl?: string

@@ -25,6 +25,7 @@ const FILES = [
   { id: 'accesstoken', file: 'access-token.yaml', basePath: '' },
   { id: 'webhooks', file: 'webhooks-v1.yaml', basePath: '/webhooks' },
   { id: 'management', file: 'management-v1.yaml', basePath: '' },
+  { id: 'qr', file: 'qr-v1.yaml', basePath: '/qr' },
 ] as const
 
 const RECEIPT_REMOTE_REF =

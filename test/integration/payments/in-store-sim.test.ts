@@ -98,3 +98,77 @@ describe('age-restricted sales (minimumUserAge)', () => {
     expect(sentCreates()[0]).not.toHaveProperty('minimumUserAge')
   })
 })
+
+async function personalQr(phoneNumber: string, ttlSeconds?: number): Promise<string> {
+  const r = await sim().control<{ qrCode: string }>('POST', '/personal-qr', {
+    phoneNumber,
+    ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+  })
+  expect(r.status, r.text).toBe(201)
+  return r.body.qrCode
+}
+
+function sentPaths(): string[] {
+  return recorder.sent.filter((r) => r.method === 'POST').map((r) => r.path)
+}
+
+describe('MobilePay personal QR', () => {
+  it('is exchanged for the number before the create; the sale goes through', async () => {
+    const e = await engine()
+    const qrCode = await personalQr('4790000301')
+    const { payment } = await e.engine.create(
+      'till-1',
+      pushPayment('pqr-ok', undefined, { customer: { personalQr: qrCode } }),
+    )
+    await reach(e, 'pqr-ok', 'pending')
+    expect(sentPaths()).toEqual(['/accesstoken/get', '/qr/v1/exchange', '/epayment/v1/payments'])
+    expect(sentCreates()[0]?.customer).toEqual({ phoneNumber: '4790000301' })
+    await approve(payment.reference)
+    expect(await reach(e, 'pqr-ok', 'captured')).toMatchObject({ captured: 12550 })
+  })
+
+  it("also exchanges Vipps' clear-text personal QR", async () => {
+    const e = await engine()
+    const qrCode = 'https://qr.vipps.no/28/2/01/031/4790000401?v=1'
+    await e.engine.create('till-1', pushPayment('pqr-vipps', undefined, { customer: { personalQr: qrCode } }))
+    await reach(e, 'pqr-vipps', 'pending')
+    expect(sentCreates()[0]?.customer).toEqual({ phoneNumber: '4790000401' })
+  })
+
+  it('an expired or unknown code fails the sale with 4060 and nothing is created', async () => {
+    const e = await engine()
+    const stale = await personalQr('4790000301', 60)
+    sim().advance(61_000)
+    await e.engine.create('till-1', pushPayment('pqr-old', undefined, { customer: { personalQr: stale } }))
+    await e.engine.create('till-1', pushPayment('pqr-bad', undefined, { customer: { personalQr: 'not-a-qr-code' } }))
+    expect((await reach(e, 'pqr-old', 'failed')).failure?.code).toBe('4060')
+    expect((await reach(e, 'pqr-bad', 'failed')).failure?.code).toBe('4060')
+    expect(sentCreates()).toEqual([])
+  })
+
+  it('an age-restricted sale to a scanned customer checks the age of the number behind the code', async () => {
+    const e = await engine()
+    const young = await personalQr('4790000171')
+    await e.engine.create(
+      'till-1',
+      pushPayment('pqr-young', undefined, { customer: { personalQr: young }, minimumUserAge: 18 }),
+    )
+    expect((await reach(e, 'pqr-young', 'failed')).failure?.code).toBe('7010')
+  })
+})
+
+describe('the simulator is strict about personal QR', () => {
+  it('refuses a MobilePay token sent straight to the create (4060): it must be exchanged', async () => {
+    const qrCode = await personalQr('4790000301')
+    const r = await sim().createPayment({ customer: { personalQr: qrCode } })
+    expect(r.status).toBe(400)
+    expect(r.text).toContain('4060')
+  })
+
+  it('refuses an exchange without a valid token (401) or without qrCode (400)', async () => {
+    const noToken = await sim().raw('POST', '/qr/v1/exchange', { body: { qrCode: 'x' } })
+    expect(noToken.status).toBe(401)
+    const noCode = await sim().vipps('POST', '/qr/v1/exchange', { body: { requestedData: ['MSISDN'] } })
+    expect(noCode.status).toBe(400)
+  })
+})
