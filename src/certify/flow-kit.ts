@@ -1,4 +1,5 @@
 import type { PaymentsApi } from '../payments/api.js'
+import { FINAL_STATUSES } from '../payments/state-machine.js'
 import type { CreatePaymentInput, Currency, Money, PaymentStatus, PaymentView } from '../payments/types.js'
 import type { Clock } from '../shared/clock.js'
 import type { Approver } from './approver.js'
@@ -33,14 +34,6 @@ export interface FlowKit {
   poll: { firstDelayMs: number; intervalMs: number }
 }
 
-const FINAL: ReadonlySet<PaymentStatus> = new Set([
-  'captured',
-  'cancelled',
-  'declined',
-  'expired',
-  'failed',
-  'refunded',
-])
 const LOOK_EVERY_MS = 25
 
 export function money(kit: FlowKit, value: number): Money {
@@ -78,7 +71,8 @@ export async function waitUntil(
   for (;;) {
     const p = kit.engine.get(kit.tillId, key)
     if (want(p)) return p
-    if (FINAL.has(p.status) && p.status !== 'captured' && p.status !== 'refunded') {
+    // Over for good: nothing a flow waits for can follow (a captured payment may still be refunded).
+    if (FINAL_STATUSES.has(p.status) && p.status !== 'captured' && p.status !== 'refunded') {
       throw new FlowFailure(expected, describe(kit, p))
     }
     if (kit.clock.monotonic() >= end) {

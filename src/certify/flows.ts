@@ -1,3 +1,4 @@
+import type { PaymentView } from '../payments/types.js'
 import { TillbridgeError } from '../shared/errors.js'
 import {
   describe,
@@ -35,9 +36,8 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'push-auto-capture',
     checklist: 'Push payment (PUSH_MESSAGE, CUSTOMER_PRESENT) captured automatically when approved',
     async run(kit) {
-      const key = await sell(kit, 'push-auto-capture', pushSale(kit, 1100, 'auto'))
-      await approveWhenPending(kit, key, 'push')
-      expectAmounts(await reach(kit, key, 'captured'), { captured: 1100 }, kit)
+      const { key, payment } = await approved(kit, 'push-auto-capture', 1100, 'auto')
+      expectAmounts(payment, { captured: 1100 }, kit)
       return { key }
     },
   },
@@ -45,9 +45,7 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'manual-capture-full',
     checklist: 'Reserve, then capture the full amount (manual capture)',
     async run(kit) {
-      const key = await sell(kit, 'manual-capture-full', pushSale(kit, 2200, 'manual'))
-      await approveWhenPending(kit, key, 'push')
-      await reach(kit, key, 'authorized')
+      const { key } = await approved(kit, 'manual-capture-full', 2200, 'manual')
       await kit.engine.capture(kit.tillId, key)
       expectAmounts(await reach(kit, key, 'captured'), { captured: 2200, cancelled: 0 }, kit)
       return { key }
@@ -57,9 +55,7 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'partial-capture',
     checklist: 'Capture part of a reservation; the rest is released (cancelled)',
     async run(kit) {
-      const key = await sell(kit, 'partial-capture', pushSale(kit, 3300, 'manual'))
-      await approveWhenPending(kit, key, 'push')
-      await reach(kit, key, 'authorized')
+      const { key } = await approved(kit, 'partial-capture', 3300, 'manual')
       await kit.engine.capture(kit.tillId, key, money(kit, 2000))
       const done = await waitUntil(kit, key, 'captured 2000 and the other 1300 released', (p) => p.cancelled === 1300)
       expectAmounts(done, { captured: 2000, cancelled: 1300 }, kit)
@@ -81,9 +77,7 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'cancel-after-approval',
     checklist: 'Cancel a reserved (approved, not captured) payment: the reservation is released',
     async run(kit) {
-      const key = await sell(kit, 'cancel-after-approval', pushSale(kit, 5500, 'manual'))
-      await approveWhenPending(kit, key, 'push')
-      await reach(kit, key, 'authorized')
+      const { key } = await approved(kit, 'cancel-after-approval', 5500, 'manual')
       await kit.engine.cancel(kit.tillId, key)
       expectAmounts(await reach(kit, key, 'cancelled'), { captured: 0, cancelled: 5500 }, kit)
       return { key }
@@ -93,9 +87,7 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'refunds',
     checklist: 'Refund part of a captured payment, then the rest',
     async run(kit) {
-      const key = await sell(kit, 'refunds', pushSale(kit, 6600, 'auto'))
-      await approveWhenPending(kit, key, 'push')
-      await reach(kit, key, 'captured')
+      const { key } = await approved(kit, 'refunds', 6600, 'auto')
       await kit.engine.refund(kit.tillId, key, `${key}-r1`, money(kit, 2600))
       expectAmounts(await reach(kit, key, 'partially_refunded'), { refunded: 2600 }, kit)
       await kit.engine.refund(kit.tillId, key, `${key}-r2`, money(kit, 4000))
@@ -118,9 +110,7 @@ export const FLOWS: readonly FlowSpec[] = [
     id: 'refusal-over-refund',
     checklist: 'A refused operation is handled: a refund above what is left is refused, nothing changes',
     async run(kit) {
-      const key = await sell(kit, 'refusal-over-refund', pushSale(kit, 8800, 'auto'))
-      await approveWhenPending(kit, key, 'push')
-      const captured = await reach(kit, key, 'captured')
+      const { key, payment: captured } = await approved(kit, 'refusal-over-refund', 8800, 'auto')
       const refusal = await kit.engine.refund(kit.tillId, key, `${key}-r1`, money(kit, 9900)).then(
         () => undefined,
         (err: unknown) => err,
@@ -151,11 +141,22 @@ export const FLOWS: readonly FlowSpec[] = [
   },
 ]
 
-async function approveWhenPending(kit: FlowKit, key: string, flow: 'push' | 'qr'): Promise<void> {
+/**
+ * A push sale the customer approves: captured (auto capture) or authorized (manual), as the
+ * till then sees it.
+ */
+async function approved(
+  kit: FlowKit,
+  flow: string,
+  value: number,
+  capture: 'auto' | 'manual',
+): Promise<{ key: string; payment: PaymentView }> {
+  const key = await sell(kit, flow, pushSale(kit, value, capture))
   const { reference } = await reach(kit, key, 'pending')
   try {
-    await kit.approver.approve(reference, flow)
+    await kit.approver.approve(reference, 'push')
   } catch (err) {
     throw new FlowFailure(`the customer's approval (${kit.approver.how})`, (err as Error).message)
   }
+  return { key, payment: await reach(kit, key, capture === 'auto' ? 'captured' : 'authorized') }
 }
