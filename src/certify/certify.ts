@@ -18,6 +18,7 @@ import { CallRecorder } from './recorder.js'
 import type { CertifyReport, ReadCheck } from './report.js'
 import { type FlowResult, runFlows } from './runner.js'
 import { customerInteractions, headerSummary, tokenSummary } from './summary.js'
+import { startTicker } from './ticker.js'
 
 export interface CertifyOptions {
   config: Config
@@ -122,10 +123,15 @@ export async function certify(o: CertifyOptions): Promise<CertifyReport> {
         poll: { firstDelayMs: config.payments.pollFirstDelayMs, intervalMs: config.payments.pollIntervalMs },
       }
       const selected = FLOWS.filter((f) => o.only === undefined || o.only.includes(f.id))
+      const running = new Set(selected.map((f) => f.id))
+      const stopTicker = startTicker(o.clock, () => [...running], o.progress)
       flows = await runFlows(kit, selected, {
         pspReference: async (reference) => (await api.getPayment(reference)).pspReference,
-        onFlowDone: (r) => o.progress(flowLine(r)),
-      })
+        onFlowDone: (r) => {
+          running.delete(r.id)
+          o.progress(flowLine(r))
+        },
+      }).finally(stopTicker)
     }
   } finally {
     await app.stop()
