@@ -1,7 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { certify } from '../../../src/certify/certify.js'
 import type { CertifyReport } from '../../../src/certify/report.js'
+import { loadConfig } from '../../../src/config/load.js'
+import { loadSecrets } from '../../../src/config/secrets.js'
+import { createSystemClock } from '../../../src/shared/clock.js'
 import { SIMULATOR_DEMO_CREDENTIALS as DEMO } from '../../../src/simulator/demo.js'
 import { writeVippsConfig } from '../../helpers/ops-config.js'
 import { runCliCaptured } from '../../helpers/run-cli.js'
@@ -147,6 +151,37 @@ describe('tillbridge certify', () => {
     expect(r.stderr).toContain('--production')
     expect(existsSync(out)).toBe(false)
     expect(readdirSync(dir).sort()).toEqual(['client-id', 'client-secret', 'config.json', 'subscription-key'])
+  })
+
+  it('with --production runs read checks only: a token and a GET, no payment created', async () => {
+    const dir = tempDir()
+    const { file } = writeVippsConfig(dir, { baseUrl: 'https://api.vipps.no' })
+    const { config } = loadConfig(file, {})
+    // Production's host, answered by the simulator: what certify sends there is what is checked.
+    const toSimulator: typeof globalThis.fetch = (input, init) =>
+      globalThis.fetch(String(input).replace('https://api.vipps.no', sim().baseUrl), init)
+    const lines: string[] = []
+    const report = await certify({
+      config,
+      secrets: () => loadSecrets(config, {}),
+      phoneNumber: undefined,
+      outDir: join(dir, 'evidence'),
+      production: true,
+      currency: 'NOK',
+      only: undefined,
+      waitMs: 5000,
+      clock: createSystemClock(),
+      fetch: toSimulator,
+      progress: (line) => lines.push(line),
+    })
+    expect(report).toMatchObject({ ok: true, environment: 'production', flows: [] })
+    expect(report.readChecks).toEqual([expect.objectContaining({ ok: true })])
+    expect(report.headers.map((h) => h.request)).toEqual([
+      'POST /accesstoken/get',
+      'GET /epayment/v1/payments/{reference}',
+    ])
+    expect((await ledger()).size).toBe(0)
+    expect(lines.join('\n')).toContain('404')
   })
 
   it('asks for the test user against the test environment and refuses an unknown flow', async () => {
