@@ -1,6 +1,7 @@
 import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
 import { VERSION } from '../shared/version.js'
+import { certifyCommand } from './certify.js'
 import { checkConfigCommand } from './check-config.js'
 import { doctorCommand } from './doctor.js'
 import type { CliIo, Command } from './io.js'
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   reconcileCommand,
   simulatorCommand,
   tillCommand,
+  certifyCommand,
 ]
 
 export function helpText(): string {

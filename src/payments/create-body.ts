@@ -19,5 +19,6 @@ export function createPaymentBody(reference: string, input: CreatePaymentInput):
   if (input.description !== undefined) request.paymentDescription = input.description
   if (input.receipt !== undefined) request.receipt = input.receipt as unknown as Receipt
   if (input.metadata !== undefined) request.metadata = input.metadata
+  if (input.minimumUserAge !== undefined) request.minimumUserAge = input.minimumUserAge
   return JSON.stringify(request)
 }

@@ -1,6 +1,8 @@
 import type { GetPaymentResponse } from '../vipps/types.js'
 import { classifyFailure, failureCode, retryDelay } from './call-outcome.js'
+import { abandonOpen, refuseCreate } from './create-refusal.js'
 import { applyFacts } from './progress.js'
+import { exchangePersonalQr, scannedPersonalQr } from './qr-exchange-step.js'
 import { isOpen, type OperationRecord, type PaymentRecord } from './records.js'
 import { advance, backOff, fresh, type StepDeps } from './step-deps.js'
 import { factsFromVipps } from './vipps-status.js'
@@ -12,14 +14,16 @@ export const EXPIRED_BEFORE_SEND = {
 }
 
 /**
- * The create at Vipps. Never attempted: sent if its send deadline has not passed, else the
- * payment expires unsent. Attempted before (the answer was lost, or the daemon died): read the
+ * The create at Vipps. Never attempted: sent if its send deadline has not passed (a scanned
+ * personal QR is exchanged for the customer's number first), else the payment expires unsent. Attempted before (the answer was lost, or the daemon died): read the
  * payment back by reference first, and only send again (same key, same bytes) if Vipps does not
  * have it and the deadline allows.
  */
 export async function runCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
   if (op.attempts === 0) {
+    const qrCode = scannedPersonalQr(op.body)
     if (d.clock.now() >= p.sendDeadline) await d.writer.run((tx) => expireUnsent(d, tx, p.id, 'send deadline passed'))
+    else if (qrCode !== undefined) await exchangePersonalQr(d, p, op, qrCode)
     else await sendCreate(d, p, op)
     return
   }
@@ -84,16 +88,7 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
         return
       }
       // Vipps refused it (4xx sticks to the key): nothing was created, and nothing more will be sent.
-      d.ledger.changeOperation(tx, current, { ...attempt, state: 'failed' })
-      const payment = fresh(d, p.id)
-      if (!payment) return
-      abandonOpen(d, tx, payment.id)
-      d.ledger.change(
-        tx,
-        payment,
-        { status: 'failed', failureCode: failureCode(f), failureMessage: f.message, nextActionAt: null },
-        'Vipps refused the create',
-      )
+      refuseCreate(d, tx, p.id, current, attempt, { code: failureCode(f), message: f.message })
     })
   }
 }
@@ -173,8 +168,4 @@ export function expireUnsent(d: StepDeps, tx: WriteContext, id: number, detail: 
       detail,
     )
   }
-}
-
-function abandonOpen(d: StepDeps, tx: WriteContext, id: number): void {
-  for (const o of d.ledger.repo.operations(id)) if (isOpen(o)) d.ledger.changeOperation(tx, o, { state: 'abandoned' })
 }

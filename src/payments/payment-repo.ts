@@ -58,6 +58,9 @@ function prepare(db: Db) {
     updateOp: db.prepare<OperationRecord>(`UPDATE provider_operations SET state = @state, attempts = @attempts,
       last_attempt_at = @lastAttemptAt, last_http_status = @lastHttpStatus, last_vipps_code = @lastVippsCode,
       last_trace_id = @lastTraceId, last_error = @lastError, updated_at = @updatedAt WHERE id = @id`),
+    // Only an operation never attempted: bytes that may have reached Vipps are never changed.
+    completeBody: db.prepare<[string, number, number]>(`UPDATE provider_operations SET body = ?, updated_at = ?
+      WHERE id = ? AND attempts = 0 AND state = 'pending'`),
     pruneFinal: db.prepare<{ before: number; limit: number }>(`DELETE FROM payments WHERE id IN (SELECT id
       FROM payments WHERE status IN ('captured', 'cancelled', 'declined', 'expired', 'failed', 'refunded')
       AND updated_at < @before AND created_at < @before AND id NOT IN
@@ -132,6 +135,14 @@ export class PaymentRepo {
 
   updateOperation(op: OperationRecord): void {
     this.#q.updateOp.run(op)
+  }
+
+  /**
+   * Replaces the body of an operation that was never sent (the create, once the personal QR is
+   * exchanged for the customer's number). False when it had been attempted: nothing changes.
+   */
+  completeBody(id: number, body: string, now: number): boolean {
+    return this.#q.completeBody.run(body, now, id).changes === 1
   }
 
   /** Deletes up to `limit` final payments last changed before `before` (operations and timeline go with them). */

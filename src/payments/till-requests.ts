@@ -183,4 +183,8 @@ function checkCreate(input: CreatePaymentInput): void {
   }
   if (input.flow === 'push' && !input.customer) throw invalidField('customer: required for flow "push"')
   if (input.flow === 'qr' && input.customer) throw invalidField('customer: not allowed for flow "qr"')
+  const age = input.minimumUserAge
+  if (age !== undefined && (!Number.isSafeInteger(age) || age < 1 || age > 120)) {
+    throw invalidField('minimumUserAge: must be an integer of 1–120 (years)')
+  }
 }

@@ -42,6 +42,8 @@ export interface CreatePaymentInput {
   capture: CaptureMode
   receipt?: Record<string, unknown>
   metadata?: Record<string, string>
+  /** Years; Vipps refuses a younger customer (7010). */
+  minimumUserAge?: number
 }
 
 /** The payment object of the protocol. */

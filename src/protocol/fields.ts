@@ -78,4 +78,12 @@ export const metadataSchema = z
   .refine((m) => Object.keys(m).length <= 5, METADATA_TEXT)
   .meta({ maxProperties: 5 })
 
+const AGE_TEXT = 'must be an integer of 1–120 (years)'
+/** The youngest customer who may pay (Vipps' `minimumUserAge`); a younger one is refused like an unknown one. */
+export const minimumUserAgeSchema = z
+  .int(rule(AGE_TEXT))
+  .min(1, rule(AGE_TEXT))
+  .max(120, rule(AGE_TEXT))
+  .describe('The youngest customer who may pay, in years; a younger one fails with code 7010')
+
 export const seqSchema = z.int(rule('must be an integer ≥ 0')).min(0, rule('must be an integer ≥ 0'))

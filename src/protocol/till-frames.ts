@@ -6,6 +6,7 @@ import {
   FLOWS,
   keySchema,
   metadataSchema,
+  minimumUserAgeSchema,
   moneySchema,
   requestIdSchema,
   rule,
@@ -44,6 +45,7 @@ export const createSchema = z
       .optional()
       .describe('A Vipps Order Management receipt'),
     metadata: metadataSchema.optional(),
+    minimumUserAge: minimumUserAgeSchema.optional(),
   })
   .superRefine((frame, ctx) => {
     if (frame.flow === 'push' && frame.customer === undefined) {

@@ -31,6 +31,19 @@ export function customerBehaviour(customer: Customer | undefined): CustomerBehav
   return (id && BY_LAST_CHARACTER[id.slice(-1)]) || 'wait'
 }
 
+/** Customers with no age in their identifier are grown-ups. */
+const DEFAULT_AGE = 40
+
+/**
+ * The customer's age in years: the two characters before the last one, when they are digits
+ * (4790000171 is 17; 4791234561 is 56), so an age-limit test needs nothing but a phone number.
+ */
+export function customerAge(customer: Customer | undefined): number {
+  const id = customerId(customer) ?? ''
+  const digits = /(\d\d).$/.exec(id)?.[1]
+  return digits === undefined ? DEFAULT_AGE : Number(digits)
+}
+
 export function customerId(customer: Customer | undefined): string | undefined {
   if (!customer) return undefined
   if ('phoneNumber' in customer) return customer.phoneNumber

@@ -1,5 +1,5 @@
 import { checkCreateRules, createIssueCode } from './create-rules.js'
-import { customerBehaviour } from './customer.js'
+import { customerAge, customerBehaviour } from './customer.js'
 import { forceApprove } from './force-approve.js'
 import {
   authorizeMerchant,
@@ -60,7 +60,14 @@ function createPayment(state: SimState, req: SimRequest): Answer {
     if (error) throw error
     const valid = parseBody(createPaymentSchema, body, (issues) => createIssueCode(issues, body))
     checkCreateRules(valid, unit, state.clock.now())
-    if (customerBehaviour(valid.customer) === 'unknown') {
+    const qr = valid.customer && 'personalQr' in valid.customer ? valid.customer.personalQr : undefined
+    if (qr !== undefined && state.personalQrs.isToken(qr)) {
+      // MobilePay's personal QR is a token: Vipps requires the exchange (POST /qr/v1/exchange) first.
+      throw problems.rule('4060', 'Invalid PersonalQr', 'A MobilePay personal QR must be exchanged before the create')
+    }
+    // Too young is refused exactly like unknown: Vipps does not tell the merchant why (7010).
+    const tooYoung = valid.minimumUserAge != null && customerAge(valid.customer) < valid.minimumUserAge
+    if (customerBehaviour(valid.customer) === 'unknown' || tooYoung) {
       throw problems.rule('7010', 'Customer not found', 'No eligible customer for this identifier')
     }
     if (state.ledger.get(unit.msn, valid.reference)) {

@@ -116,6 +116,8 @@ export const createPaymentSchema = z.looseObject({
   receipt: receiptSchema.optional(),
   metadata: z.record(z.string(), z.string()).nullable().optional(),
   receiptUrl: z.string().nullable().optional(),
+  // Newer than 1.4.1 (technical update Nov 2024): the youngest customer who may pay, in years.
+  minimumUserAge: z.number().int().min(1).max(150).nullable().optional(),
 })
 
 export type CreatePaymentBody = z.output<typeof createPaymentSchema>

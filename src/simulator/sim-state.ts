@@ -6,6 +6,7 @@ import type { IdempotencyStore } from './idempotency.js'
 import type { Ledger } from './ledger.js'
 import type { ResolvedOptions } from './options.js'
 import type { PaymentLife } from './payment-life.js'
+import type { PersonalQrCodes } from './personal-qr.js'
 import type { Prng } from './prng.js'
 import type { RateLimiter } from './rate-limit.js'
 import type { RequestLog } from './request-log.js'
@@ -31,6 +32,8 @@ export interface SimState {
   deliveries: WebhookDelivery
   faults: Faults
   requests: RequestLog
+  /** Customers' personal QR codes, for the QR API's exchange. */
+  personalQrs: PersonalQrCodes
   /** The simulator's own URL, valid once it listens. */
   baseUrl: () => string
 }

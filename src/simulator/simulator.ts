@@ -14,6 +14,7 @@ import { Ledger } from './ledger.js'
 import { addMerchantRoutes } from './merchant-routes.js'
 import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.js'
 import { PaymentLife } from './payment-life.js'
+import { addQrRoutes, PersonalQrCodes } from './personal-qr.js'
 import { Prng } from './prng.js'
 import { problems, VippsProblem } from './problem.js'
 import { RateLimiter } from './rate-limit.js'
@@ -71,12 +72,14 @@ export class Simulator implements Component {
       deliveries,
       faults: new Faults(o.seed),
       requests: new RequestLog(o.requestLogLimit),
+      personalQrs: new PersonalQrCodes(),
       baseUrl: () => this.baseUrl,
     }
     this.#vipps.add('POST', '/accesstoken/get', (req) => this.#state.tokens.issue(req))
     addEpaymentRoutes(this.#vipps, this.#state)
     addMerchantRoutes(this.#vipps, this.#state)
     addControlRoutes(this.#control, this.#state)
+    addQrRoutes(this.#vipps, this.#control, this.#state)
   }
 
   /** `http://host:port`, valid once started. */

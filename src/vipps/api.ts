@@ -4,6 +4,7 @@ import type {
   GetPaymentResponse,
   ModificationResponse,
   PaymentEvent,
+  QrExchangeResponse,
   SalesUnit,
   WebhookRegistration,
   WebhookRegistrationRequest,
@@ -36,6 +37,11 @@ export interface EpaymentApi {
   refundPayment(reference: string, request: StoredRequest, options?: CallOptions): Promise<ModificationResponse>
   /** Body `{"cancelTransactionOnly":true|false}`. */
   cancelPayment(reference: string, request: StoredRequest, options?: CallOptions): Promise<ModificationResponse>
+  /**
+   * QR API: exchanges a scanned personal QR (MobilePay's is a token) for the customer's MSISDN.
+   * It moves no money and has no Idempotency-Key: repeating it is safe.
+   */
+  exchangePersonalQr(qrCode: string, options?: CallOptions): Promise<QrExchangeResponse>
   /** Test environment only; refuses a production base URL. */
   testApprove(reference: string, body: { customer: Customer } | { token: string }, options?: CallOptions): Promise<void>
 }

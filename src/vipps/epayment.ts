@@ -7,6 +7,7 @@ import type {
   GetPaymentResponse,
   ModificationResponse,
   PaymentEvent,
+  QrExchangeResponse,
 } from './types.js'
 
 const REFERENCE = /^[a-zA-Z0-9-]{8,50}$/
@@ -75,6 +76,21 @@ export class EpaymentClient implements EpaymentApi {
 
   cancelPayment(reference: string, request: StoredRequest, options?: CallOptions): Promise<ModificationResponse> {
     return this.#modify('cancelPayment', 'cancel', reference, request, options)
+  }
+
+  async exchangePersonalQr(qrCode: string, options?: CallOptions): Promise<QrExchangeResponse> {
+    const answer = await this.#http.request(
+      {
+        operation: 'exchangeQr',
+        method: 'POST',
+        path: '/qr/v1/exchange',
+        body: JSON.stringify({ qrCode, requestedData: ['MSISDN'] }),
+        // A read: asking twice cannot do anything twice.
+        idempotent: true,
+      },
+      options,
+    )
+    return answer.body as QrExchangeResponse
   }
 
   async testApprove(

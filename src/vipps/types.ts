@@ -41,12 +41,22 @@ export interface CreatePaymentRequest {
   returnUrl?: string
   receipt?: Receipt
   metadata?: Record<string, string>
+  /** Newer than ePayment 1.4.1 (technical update Nov 2024): years. */
+  minimumUserAge?: number
 }
 
 /** Order Management receipt (order-management-2.3.24.yaml, `Receipt`). */
 export interface Receipt {
   orderLines: Array<Record<string, unknown>>
   bottomLine: { currency: Currency } & Record<string, unknown>
+}
+
+/** QR API `POST /qr/v1/exchange` (qr-v1.yaml, QrExchangeResponse). */
+export interface QrExchangeResponse {
+  msisdn: string
+  /** Seconds since the epoch when the code was made (version 2.0 codes only). */
+  timestamp?: number
+  version: string
 }
 
 export interface CreatePaymentResponse {

@@ -7,9 +7,16 @@ import type {
   GetPaymentResponse,
   ModificationResponse,
   PaymentState,
+  QrExchangeResponse,
 } from '../../src/vipps/types.js'
 
-type Method = 'createPayment' | 'getPayment' | 'capturePayment' | 'refundPayment' | 'cancelPayment'
+type Method =
+  | 'createPayment'
+  | 'getPayment'
+  | 'capturePayment'
+  | 'refundPayment'
+  | 'cancelPayment'
+  | 'exchangePersonalQr'
 
 /** A fault for the next call of a method: fail before doing anything, or do it and lose the answer. */
 export type Fault = 'unavailable' | 'dropBefore' | 'dropAfter' | ProviderError
@@ -56,6 +63,8 @@ export class FakeEpayment implements EpaymentApi {
   readonly #answers = new Map<string, { body: string; outcome: { ok: unknown } | { err: ProviderError } }>()
   readonly #faults = new Map<Method, Fault[]>()
   readonly #holds = new Map<Method, Promise<void>>()
+  /** Personal QR contents the fake can exchange, and the MSISDN each stands for. */
+  readonly personalQrs = new Map<string, string>()
 
   constructor(msn = '123456') {
     this.msn = msn
@@ -181,6 +190,15 @@ export class FakeEpayment implements EpaymentApi {
       }
       this.effects.push({ method: 'cancelPayment', reference, idempotencyKey: request.idempotencyKey })
       return this.#modification(p)
+    })
+  }
+
+  /** A QR the fake does not know is refused as Vipps does: 400, no ErrorCode. */
+  exchangePersonalQr(qrCode: string, options?: CallOptions): Promise<QrExchangeResponse> {
+    return this.#call('exchangePersonalQr', '', undefined, options, () => {
+      const msisdn = this.personalQrs.get(qrCode)
+      if (!msisdn) throw new ProviderError('PROVIDER_REJECTED', 'Bad request', { status: 400 })
+      return { msisdn, version: '2.0', timestamp: 1_700_000_000 }
     })
   }
 

@@ -25,6 +25,7 @@ const FILES = [
   { id: 'accesstoken', file: 'access-token.yaml', basePath: '' },
   { id: 'webhooks', file: 'webhooks-v1.yaml', basePath: '/webhooks' },
   { id: 'management', file: 'management-v1.yaml', basePath: '' },
+  { id: 'qr', file: 'qr-v1.yaml', basePath: '/qr' },
 ] as const
 
 const RECEIPT_REMOTE_REF =
@@ -75,6 +76,9 @@ function fixEpayment(doc: Record<string, any>): void {
   // Erratum 6: PaymentEvent requires `paymentAction`, a property it does not define; the event's
   // name is `name` (as in WebhookEvent, the docs and every real event log).
   schemas.PaymentEvent.required = schemas.PaymentEvent.required.map((r: string) => (r === 'paymentAction' ? 'name' : r))
+  // Erratum 7: `minimumUserAge` (technical update Nov 2024) is newer than the saved 1.4.1 file, whose
+  // CreatePaymentRequest would let any value through; the documented field is an integer of years.
+  schemas.CreatePaymentRequest.properties.minimumUserAge = { type: 'integer', minimum: 1 }
   // The receipt schema comes by a remote $ref; resolve it to the local Order Management 2.3.24 file.
   rewriteRefs(doc, (ref) => (ref === RECEIPT_REMOTE_REF ? 'order-management.json#/components/schemas/Receipt' : ref))
 }

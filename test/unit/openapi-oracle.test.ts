@@ -37,6 +37,14 @@ describe.skipIf(!specAvailable())('OpenAPI oracle', () => {
     ])
   })
 
+  it('knows minimumUserAge (erratum 7: newer than the saved file) and refuses a wrong one', () => {
+    const req = { method: 'POST', path: '/epayment/v1/payments', headers }
+    expect(oracle().validateRequest({ ...req, body: JSON.stringify({ ...create, minimumUserAge: 18 }) })).toEqual([])
+    expect(oracle().validateRequest({ ...req, body: JSON.stringify({ ...create, minimumUserAge: '18' }) })).not.toEqual(
+      [],
+    )
+  })
+
   it('resolves the remote receipt schema to the local Order Management file', () => {
     const req = { method: 'POST', path: '/epayment/v1/payments', headers }
     const line = {

@@ -41,6 +41,56 @@ describe('restarts in the middle', () => {
     expect(provider.calls.at(-1)?.method).toBe('getPayment')
   })
 
+  it('keeps a personal QR exchange across a restart: the create goes with the stored number, no second exchange', async () => {
+    const dir = tempDir()
+    const clock = new ManualClock()
+    const provider = new FakeEpayment()
+    provider.personalQrs.set('mobilepay-token-1', '4791234560')
+    const first = await start(dir, provider, clock)
+    const release = provider.hold('createPayment')
+    const sale = pushPayment('qr-crash', undefined, { customer: { personalQr: 'mobilepay-token-1' } })
+    const { payment } = await first.engine.create('till-1', sale)
+    await expect.poll(() => provider.payments.has(payment.reference)).toBe(true)
+    await stop(first)
+    release()
+    // The token is gone now (it expired): only the journal still knows the number.
+    provider.personalQrs.clear()
+
+    const second = await start(dir, provider, clock)
+    await settle(second)
+    expect(second.engine.get('till-1', 'qr-crash').status).toBe('pending')
+    const methods = provider.calls.map((c) => c.method)
+    expect(methods.filter((m) => m === 'exchangePersonalQr')).toHaveLength(1)
+    expect(methods.filter((m) => m === 'createPayment')).toHaveLength(1)
+    expect(provider.payments.get(payment.reference)?.request.customer).toEqual({ phoneNumber: '4791234560' })
+    // What was sent are the journal's stored bytes: the exchange result was on disk before the create.
+    const stored = second.journal.db.prepare("SELECT body FROM provider_operations WHERE kind = 'create'").get() as {
+      body: string
+    }
+    expect(provider.calls.find((c) => c.method === 'createPayment')?.body).toBe(stored.body)
+  })
+
+  it('asks again when the daemon died during the exchange: nothing was sent, the create goes once', async () => {
+    const dir = tempDir()
+    const clock = new ManualClock()
+    const provider = new FakeEpayment()
+    provider.personalQrs.set('mobilepay-token-2', '4791234560')
+    const first = await start(dir, provider, clock)
+    const release = provider.hold('exchangePersonalQr')
+    const sale = pushPayment('qr-crash-2', undefined, { customer: { personalQr: 'mobilepay-token-2' } })
+    await first.engine.create('till-1', sale)
+    await expect.poll(() => provider.calls.length).toBe(1)
+    await stop(first)
+    release()
+
+    const second = await start(dir, provider, clock)
+    await settle(second)
+    expect(second.engine.get('till-1', 'qr-crash-2').status).toBe('pending')
+    const methods = provider.calls.map((c) => c.method)
+    expect(methods.slice(0, 3)).toEqual(['exchangePersonalQr', 'exchangePersonalQr', 'createPayment'])
+    expect(methods.filter((m) => m === 'createPayment')).toHaveLength(1)
+  })
+
   it('continues a capture in flight with the same key and body after a restart; it happens once', async () => {
     const dir = tempDir()
     const clock = new ManualClock()

@@ -22,6 +22,11 @@ describe('parseTillFrame', () => {
     expect(parsed).toEqual({ ok: true, frame: { ...create, capture: 'auto' } })
   })
 
+  it('accepts an age-restricted create (minimumUserAge, years)', () => {
+    const parsed = parseTillFrame(JSON.stringify({ ...create, minimumUserAge: 18 }))
+    expect(parsed).toEqual({ ok: true, frame: { ...create, capture: 'auto', minimumUserAge: 18 } })
+  })
+
   it.each([
     [{ ...create, amount: { value: 0, currency: 'NOK' } }, 'amount.value: must be an integer > 0'],
     [{ ...create, amount: { value: 12.5, currency: 'NOK' } }, 'amount.value: must be an integer > 0'],
@@ -54,6 +59,9 @@ describe('parseTillFrame', () => {
       { ...create, metadata: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6' } },
       'metadata: must be an object of at most 5 string pairs (keys 1–100, values 0–500 characters)',
     ],
+    [{ ...create, minimumUserAge: 0 }, 'minimumUserAge: must be an integer of 1–120 (years)'],
+    [{ ...create, minimumUserAge: 18.5 }, 'minimumUserAge: must be an integer of 1–120 (years)'],
+    [{ ...create, minimumUserAge: '18' }, 'minimumUserAge: must be an integer of 1–120 (years)'],
     [{ ...create, extra: true }, 'extra: unknown field'],
     [{ ...create, amount: { value: 1, currency: 'NOK', cents: 1 } }, 'amount.cents: unknown field'],
     [{ type: 'ack', seq: -1 }, 'seq: must be an integer ≥ 0'],

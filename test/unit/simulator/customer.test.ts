@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { customerBehaviour } from '../../../src/simulator/customer.js'
+import { customerAge, customerBehaviour } from '../../../src/simulator/customer.js'
 
 describe('customerBehaviour', () => {
   it.each([
@@ -20,5 +20,14 @@ describe('customerBehaviour', () => {
     expect(customerBehaviour({ personalQr: 'https://qr.vipps.no/x/abc' })).toBe('wait')
     expect(customerBehaviour({ customerToken: 'tok-4' })).toBe('unknown')
     expect(customerBehaviour(undefined)).toBe('wait')
+  })
+})
+
+describe('customerAge', () => {
+  it('is the two digits before the last character, else a grown-up', () => {
+    expect(customerAge({ phoneNumber: '4790000171' })).toBe(17)
+    expect(customerAge({ phoneNumber: '4791234561' })).toBe(56)
+    expect(customerAge({ customerToken: 'tok-x' })).toBe(40)
+    expect(customerAge(undefined)).toBe(40)
   })
 })
