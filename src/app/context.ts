@@ -10,6 +10,7 @@ import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
 import type { PaymentsApi } from '../payments/api.js'
+import { breakOnPurpose } from '../payments/broken-on-purpose.js'
 import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
@@ -193,7 +194,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const gateway = new TillGateway({
     config: config.gateway,
     tillTokenHashes: secrets.tillTokenHashes,
-    payments: overrides.payments ?? payments.engine,
+    payments: overrides.payments ?? breakOnPurpose(payments.engine, hooks),
     provider: overrides.providerHealth ?? vipps.health,
     clock,
     log: log.child({ subsystem: 'gateway' }),
