@@ -14,7 +14,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { openEngine } from './lib/engine.js'
-import { atLeast, type BenchSection, round } from './lib/results.js'
+import { type BenchSection, round } from './lib/results.js'
+import { target } from './lib/targets.js'
 
 export interface AcceptRates {
   fsyncs: number
@@ -92,7 +93,7 @@ export async function benchAccepts(dir: string): Promise<BenchSection[]> {
           value: round(r.grouped / r.fsyncs),
           unit: '×',
           baseline: fsync,
-          target: atLeast(r.grouped / r.fsyncs, 1, '≥ 1.0'),
+          target: target('acceptsRatio', r.grouped / r.fsyncs),
         },
       ],
     },

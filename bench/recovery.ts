@@ -15,7 +15,8 @@ import { makeTills, writeDaemonSetup } from '../test/helpers/daemon-setup.js'
 import { freePort } from '../test/helpers/free-port.js'
 import { sleep } from './lib/daemon.js'
 import { acceptMany, openEngine } from './lib/engine.js'
-import { atMost, type BenchSection, round } from './lib/results.js'
+import { type BenchSection, round } from './lib/results.js'
+import { type TargetId, target } from './lib/targets.js'
 import { directVipps } from './lib/vipps-direct.js'
 
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 10_000)
@@ -55,12 +56,12 @@ export async function benchRecovery(root: string): Promise<BenchSection[]> {
   const n = IN_FLIGHT.toLocaleString('en-US')
   const baseline = `${BASELINE.toLocaleString('en-US')} in flight`
   /** The big run's figure beside the small one's; a limit holds only if it holds in both. */
-  const figure = (label: string, pick: (r: Recovery) => number, unit: string, limit?: [number, string]) => ({
+  const figure = (label: string, pick: (r: Recovery) => number, unit: string, limit?: TargetId) => ({
     label,
     value: round(pick(big), 1),
     unit,
     baseline: { label: baseline, value: round(pick(small), 1), unit },
-    ...(limit ? { target: atMost(Math.max(pick(big), pick(small)), limit[0], limit[1]) } : {}),
+    ...(limit ? { target: target(limit, Math.max(pick(big), pick(small))) } : {}),
   })
   return [
     {
@@ -75,12 +76,14 @@ export async function benchRecovery(root: string): Promise<BenchSection[]> {
       figures: [
         figure(`${n} in flight recovered and captured`, (r) => r.seconds, 's'),
         figure('requests to Vipps', (r) => r.requests, ''),
-        figure('most modifications of one reference in a minute', (r) => r.maxModificationsPerMinute, '', [
-          5,
-          '≤ 5 (Vipps)',
-        ]),
-        figure('most GETs of one reference in a minute', (r) => r.maxReadsPerMinute, '', [120, '≤ 120 (Vipps)']),
-        figure('answers 429 (rate limited)', (r) => r.tooManyRequests, '', [0, 'none']),
+        figure(
+          'most modifications of one reference in a minute',
+          (r) => r.maxModificationsPerMinute,
+          '',
+          'recoveryModifications',
+        ),
+        figure('most GETs of one reference in a minute', (r) => r.maxReadsPerMinute, '', 'recoveryReads'),
+        figure('answers 429 (rate limited)', (r) => r.tooManyRequests, '', 'recovery429'),
       ],
     },
   ]

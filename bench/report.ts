@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import type { ChaosSummary } from '../test/chaos/summary.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
 import type { BenchResults, Figure, Measured } from './lib/results.js'
+import { TARGETS } from './lib/targets.js'
 
 export const RESULTS_FILE = join(PACKAGE_ROOT, 'bench', 'results.json')
 export const CHAOS_SUMMARY_FILE = join(PACKAGE_ROOT, 'bench', 'chaos-summary.json')
@@ -23,13 +24,20 @@ function formatNumber(value: number): string {
   return value.toLocaleString('en-US', { maximumFractionDigits: digits })
 }
 
+/** The figure, and where it was measured in repeats, the spread among them. */
+function measuredWithSpread(f: Figure): string {
+  if (!f.spread) return measured(f)
+  const { repeats, min, max } = f.spread
+  return `${measured(f)} (${repeats} repeats: ${formatNumber(min)}–${formatNumber(max)})`
+}
+
 function figureRow(f: Figure, first?: string): string {
   const cells = [
     ...(first === undefined ? [] : [first]),
     f.label,
-    measured(f),
+    measuredWithSpread(f),
     f.baseline ? `${f.baseline.label}: ${measured(f.baseline)}` : '',
-    f.target?.text ?? '',
+    f.target ? `${f.target.text}${f.target.setOn ? ` (set ${f.target.setOn})` : ''}` : '',
     f.target ? (f.target.met ? 'yes' : '**no**') : '',
   ]
   return `| ${cells.join(' | ')} |`
@@ -57,6 +65,13 @@ export function renderBenchmarks(results: BenchResults, chaos: ChaosSummary | un
     '| benchmark | figure | measured | baseline (same run) | target | met |',
     '|---|---|---|---|---|---|',
     ...targets.map(({ s, f }) => figureRow(f, s.title)),
+    '',
+    'Every target the project has set, and when (bench/lib/targets.ts; a changed target goes into',
+    'CHANGELOG.md with its reason):',
+    '',
+    '| target | on the figure | set on | in commit |',
+    '|---|---|---|---|',
+    ...Object.values(TARGETS).map((t) => `| ${t.text} | ${t.figure} | ${t.setOn} | ${t.setIn} |`),
     '',
   ]
   for (const s of results.sections) {

@@ -23,12 +23,16 @@ export interface Target {
   /** As the README and BENCHMARKS.md state it, e.g. "≤ 2 ms added". */
   text: string
   met: boolean
+  /** When it was set (bench/lib/targets.ts). */
+  setOn?: string
 }
 
 export interface Figure extends Measured {
   /** What the figure is compared with, measured in the same run on the same machine. */
   baseline?: Measured
   target?: Target
+  /** Where the figure was measured in several repeats: its lowest and highest value among them. */
+  spread?: { repeats: number; min: number; max: number }
 }
 
 export interface BenchSection {
@@ -45,14 +49,6 @@ export interface BenchResults {
   /** Seconds the whole `npm run bench` took. */
   elapsedSeconds: number
   sections: BenchSection[]
-}
-
-export function atMost(value: number, limit: number, text: string): Target {
-  return { text, met: value <= limit }
-}
-
-export function atLeast(value: number, limit: number, text: string): Target {
-  return { text, met: value >= limit }
 }
 
 export function round(value: number, digits = 2): number {

@@ -11,6 +11,7 @@ import { createNotifier } from '../ops/sd-notify.js'
 import type { StatusSources } from '../ops/status-snapshot.js'
 import { SystemdIntegration } from '../ops/systemd.js'
 import type { PaymentsApi } from '../payments/api.js'
+import { breakOnPurpose } from '../payments/broken-on-purpose.js'
 import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
@@ -22,6 +23,7 @@ import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
 import { Simulator } from '../simulator/simulator.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
+import { JournalLock } from '../store/journal-lock.js'
 import type { EpaymentApi, ProviderHealth } from '../vipps/api.js'
 import { singleUnitSetup, VippsClients, vippsSetupFromConfig } from '../vipps/clients.js'
 
@@ -154,8 +156,19 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
 
   // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
   // payments engine with its worker and reaper.
+  // The journal's lock before the journal: a second daemon must not even migrate it.
+  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
+  const ownsJournalFile = !overrides.db && config.journal.path !== ':memory:'
+  const journalLock = ownsJournalFile
+    ? new JournalLock({
+        journalPath: config.journal.path,
+        pid: runtime.pid > 0 ? runtime.pid : process.pid,
+        log: log.child({ subsystem: 'journal' }),
+      })
+    : undefined
   const components: Component[] = [
     ...(simulator ? [simulator] : []),
+    ...(journalLock ? [journalLock] : []),
     journal,
     vipps,
     payments.engine,
@@ -183,7 +196,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const gateway = new TillGateway({
     config: config.gateway,
     tillTokenHashes: secrets.tillTokenHashes,
-    payments: overrides.payments ?? payments.engine,
+    payments: overrides.payments ?? breakOnPurpose(payments.engine, hooks),
     provider: overrides.providerHealth ?? vipps.health,
     clock,
     log: log.child({ subsystem: 'gateway' }),
@@ -192,7 +205,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   statusSources.tills = () => gateway.tillStatus()
 
   // Last to start, first to stop: READY=1 only when everything before it is up.
-  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
   components.push(
     new SystemdIntegration({
       notifier: createNotifier(runtime.env, runtime.pid),

@@ -29,6 +29,8 @@ export function exitCodeFor(err: TillbridgeError): number {
     case 'STORAGE_FAILED':
     case 'MIGRATION_FAILED':
       return EXIT.STORAGE
+    case 'JOURNAL_LOCKED':
+      return EXIT.JOURNAL_LOCKED
     case 'USAGE':
       return EXIT.USAGE
     default:

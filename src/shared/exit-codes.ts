@@ -11,6 +11,8 @@ export const EXIT = {
   INTERNAL: 70,
   /** The journal could not be written: SQLITE_IOERR*, SQLITE_FULL, read-only (sysexits EX_IOERR). */
   STORAGE: 74,
+  /** Another `tillbridge run` holds the journal's lock (sysexits EX_TEMPFAIL): try again once it stops. */
+  JOURNAL_LOCKED: 75,
   /** Bad configuration or an unreadable secret (sysexits EX_CONFIG); systemd must not restart. */
   CONFIG: 78,
   /** The journal's schema does not match the code: an edited migration or a newer database. */

@@ -4,7 +4,13 @@
  * and hands them down as an explicit option; nothing reads the environment for them elsewhere.
  * Never set in production: the daemon logs a warning when any is on.
  */
-export const TEST_HOOK_NAMES = ['block-on-sigusr2', 'ack-before-commit', 'synchronous-normal'] as const
+export const TEST_HOOK_NAMES = [
+  'block-on-sigusr2',
+  'ack-before-commit',
+  'synchronous-normal',
+  'refuse-creates',
+  'wrong-amount',
+] as const
 
 export type TestHookName = (typeof TEST_HOOK_NAMES)[number]
 
@@ -15,12 +21,18 @@ export interface TestHooks {
   ackBeforeCommit: boolean
   /** The journal opens with synchronous NORMAL instead of FULL (the power-cut test's negative control). */
   synchronousNormal: boolean
+  /** The gateway refuses every payment.create (the chaos checker's lazy-daemon probe). */
+  refuseCreates: boolean
+  /** Every payment is reserved and captured 100 øre above what the till asked (the chaos checker's probe). */
+  wrongAmount: boolean
 }
 
 export const NO_TEST_HOOKS: TestHooks = Object.freeze({
   blockOnSigusr2: false,
   ackBeforeCommit: false,
   synchronousNormal: false,
+  refuseCreates: false,
+  wrongAmount: false,
 })
 
 /** Parses the variable; an unknown name throws, so a misspelt hook cannot silently test nothing. */
@@ -38,6 +50,8 @@ export function parseTestHooks(value: string | undefined): TestHooks {
     blockOnSigusr2: on('block-on-sigusr2'),
     ackBeforeCommit: on('ack-before-commit'),
     synchronousNormal: on('synchronous-normal'),
+    refuseCreates: on('refuse-creates'),
+    wrongAmount: on('wrong-amount'),
   }
 }
 
@@ -47,5 +61,7 @@ export function enabledTestHooks(hooks: TestHooks): TestHookName[] {
   if (hooks.blockOnSigusr2) names.push('block-on-sigusr2')
   if (hooks.ackBeforeCommit) names.push('ack-before-commit')
   if (hooks.synchronousNormal) names.push('synchronous-normal')
+  if (hooks.refuseCreates) names.push('refuse-creates')
+  if (hooks.wrongAmount) names.push('wrong-amount')
   return names
 }

@@ -1,4 +1,5 @@
 import { FINAL_STATUSES, type Payment } from '../../src/client/index.js'
+import { checkFailure, checkRequestedAmounts, checkWork } from './check-work.js'
 import { type LedgerPayment, type PaymentRecord, paymentId, type RunRecord, type TillLog } from './records.js'
 
 /**
@@ -24,6 +25,10 @@ export const VIOLATION_KINDS = [
   'events-incomplete',
   'unknown-payment',
   'daemon-exit',
+  // check-work.ts: against what the till asked for, and a minimum of work done.
+  'too-little-work',
+  'amount-mismatch',
+  'failed-unexcused',
 ] as const
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number]
@@ -50,17 +55,19 @@ export function checkRun(run: RunRecord): Violation[] {
     if (!final) continue
     out.push(...checkAtRest(p, final, id))
     out.push(...checkTillTold(tills.get(p.tillId), final, id))
+    out.push(...checkFailure(p, final, id))
     const atVipps = ledger.get(final.reference) ?? []
     if (atVipps.length > 1) {
       out.push(v('created-twice', id, `${atVipps.length} payments with reference ${final.reference} at Vipps`))
     }
     const [entry] = atVipps
-    if (entry) out.push(...checkAtVipps(p, final, entry, id))
+    if (entry) out.push(...checkAtVipps(p, final, entry, id), ...checkRequestedAmounts(p, final, entry, id))
     else if (!neverSent(p, final)) {
       out.push(v('missing-at-vipps', id, `${final.status} ${final.reference}, but Vipps never saw a create`))
     }
   }
   out.push(...checkLedgerKnown(run))
+  out.push(...checkWork(run))
   for (const till of run.tills) out.push(...checkEvents(till))
   for (const e of run.unexpectedExits) {
     out.push(v('daemon-exit', 'daemon', `exited on its own: code ${e.code}, signal ${e.signal}`))

@@ -1,4 +1,5 @@
 import { afterEach, expect } from 'vitest'
+import { noteConformanceSkipped } from './conformance.js'
 import { openApiOracle, specAvailable } from './openapi.js'
 
 /** One attempt as our client sent it; `headers` keys are lower-case. */
@@ -22,16 +23,16 @@ export interface FetchRecorder {
  * Wraps a fetch so every request the client sends is recorded and checked against the official
  * OpenAPI files (path, method, required headers, body schema). Every test that uses it fails in
  * afterEach if any request did not conform. When the spec files are missing, requests are still
- * recorded and the check says why it was skipped.
+ * recorded and the skipped check is counted (helpers/conformance.ts).
  */
 export function useConformingFetch(): (inner: typeof globalThis.fetch) => FetchRecorder {
   const recorders: FetchRecorder[] = []
   const problems: string[] = []
-  afterEach(() => {
+  afterEach((ctx) => {
     const found = problems.splice(0)
     const recorded = recorders.splice(0).reduce((n, r) => n + r.sent.length, 0)
     if (!specAvailable()) {
-      console.warn(`OpenAPI files missing: ${recorded} request(s) recorded but not checked`)
+      if (recorded > 0) noteConformanceSkipped(`${ctx.task.name}: ${recorded} request(s) not checked`)
       return
     }
     expect(found, 'requests that do not conform to the official OpenAPI files').toEqual([])

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, expect, it } from 'vitest'
+import { describeConformance } from '../../helpers/conformance.js'
 import { FakeEpayment, type RecordedCall } from '../../helpers/fake-epayment.js'
-import { openApiOracle, specAvailable } from '../../helpers/openapi.js'
+import { openApiOracle } from '../../helpers/openapi.js'
 import {
   advance,
   type PaymentsHarness,
@@ -49,7 +50,7 @@ function asHttp(call: RecordedCall) {
   return { method, path, headers, body: call.body }
 }
 
-describe.skipIf(!specAvailable())('what the engine sends fits the official ePayment spec', () => {
+describeConformance('what the engine sends fits the official ePayment spec', () => {
   it('creates, polls, captures, refunds and cancels with valid paths, keys and bodies', async () => {
     const provider = new FakeEpayment()
     provider.personalQrs.set('vipps-qr-1', '4791234561')

@@ -163,6 +163,25 @@ describe('refunds', () => {
     expect((await errorOf(h.engine.refund('till-1', 'sale-1', 'r-4', nok(1)))).code).toBe('INVALID_STATE')
   })
 
+  it('refuses refunds sent together (one group commit) once they exceed what was captured', async () => {
+    const { h, provider } = await start()
+    await authorized(h, provider, 'sale-1', false) // 12550 captured
+    // Sent in the same tick, so the write batcher takes them into one transaction: each must see
+    // the refunds before it in that same batch, not only what was committed before it.
+    const results = await Promise.allSettled([
+      h.engine.refund('till-1', 'sale-1', 'r-1', nok(8000)),
+      h.engine.refund('till-1', 'sale-1', 'r-2', nok(4000)),
+      h.engine.refund('till-1', 'sale-1', 'r-3', nok(600)),
+      h.engine.refund('till-1', 'sale-1', 'r-4', nok(550)),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    const refused = results[2]
+    expect(refused?.status === 'rejected' && (refused.reason as { code?: string }).code).toBe('INVALID_MESSAGE')
+    await settle(h)
+    expect(h.engine.get('till-1', 'sale-1')).toMatchObject({ status: 'refunded', refunded: 12550 })
+    expect(provider.effectsOf('refundPayment').map((e) => e.amount)).toEqual([8000, 4000, 550])
+  })
+
   it('refuses a refund of a payment not captured', async () => {
     const { h } = await start()
     await h.engine.create('till-1', qrPayment('qr-1'))

@@ -65,4 +65,28 @@ describe('pruning', () => {
     expect(await h.reaper.prune()).toBe(0)
     expect(h.engine.get('till-1', 'sale').status).toBe('captured')
   })
+
+  it("keeps a pruned payment's unacked events: the till still gets them, in order, after the payment is gone", async () => {
+    const clock = new ManualClock()
+    const provider = new FakeEpayment()
+    h = await startPayments({ dir: tempDir(), provider, clock, payments: { retentionDays: 3 } })
+    await h.engine.create('till-1', pushPayment('gone'))
+    await h.engine.cancel('till-1', 'gone') // never sent: final at once
+    await settle(h)
+    const last = h.engine.lastSeq('till-1')
+    const before = h.engine.eventsAfter('till-1', 0, 100)
+    expect(before.map((e) => e.seq)).toEqual(Array.from({ length: last }, (_, i) => i + 1))
+    expect(before.at(-1)?.payment.status).toBe('cancelled')
+    clock.stepWall(4 * DAY) // past the retention and the 72 h key floor; the till never acked
+
+    expect(await h.reaper.prune()).toBe(1)
+    expect(() => h?.engine.get('till-1', 'gone')).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }))
+    expect(rows(h.path, 'payments')).toBe(0)
+    expect(h.engine.eventsAfter('till-1', 0, 100)).toEqual(before)
+    expect(h.engine.lastSeq('till-1')).toBe(last)
+    // Acking them is what removes them, not pruning.
+    h.engine.ack('till-1', last)
+    await settle(h)
+    expect(h.engine.eventsAfter('till-1', 0, 100)).toEqual([])
+  })
 })

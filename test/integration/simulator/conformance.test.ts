@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import type { Exchange } from '../../../src/simulator/request-log.js'
-import { specAvailable } from '../../helpers/openapi.js'
+import { describeConformance } from '../../helpers/conformance.js'
 import { conformanceProblems, useSimulator } from '../../helpers/simulator.js'
 
 const exchange = (over: Partial<Exchange>): Exchange => ({
@@ -17,7 +17,7 @@ const exchange = (over: Partial<Exchange>): Exchange => ({
 })
 
 // The check every simulator test runs after itself must be able to fail.
-describe.skipIf(!specAvailable())('simulator conformance check', () => {
+describeConformance('simulator conformance check', () => {
   const sim = useSimulator()
 
   it('flags an answer that does not fit the spec, and passes one that does', async () => {
@@ -40,8 +40,4 @@ describe.skipIf(!specAvailable())('simulator conformance check', () => {
       'GET /epayment/v1/payments/ref-00000001 200',
     ])
   })
-})
-
-describe.runIf(!specAvailable())('simulator conformance check (spec files missing)', () => {
-  it.skip('skipped: set VIPPS_OPENAPI_DIR or place the files in ../shared/vipps-openapi', () => {})
 })

@@ -32,7 +32,7 @@ describe('the composition root', () => {
     const { app, recorder } = await startedApp({ kind: 'simulator' })
     try {
       const { vipps, components } = app.context
-      expect(components.map((c) => c.name).slice(0, 3)).toEqual(['simulator', 'journal', 'vipps'])
+      expect(components.map((c) => c.name).slice(0, 4)).toEqual(['simulator', 'journal-lock', 'journal', 'vipps'])
       expect(vipps.msns()).toEqual([DEMO.msn])
       const reference = 'wiring-sim-1'
       const request = { idempotencyKey: `${reference}-c`, body: JSON.stringify(pushPayment({ reference })) }
@@ -70,7 +70,7 @@ describe('the composition root', () => {
     })
     try {
       const { vipps, components, statusSources, metrics } = app.context
-      expect(components.map((c) => c.name).slice(0, 2)).toEqual(['journal', 'vipps'])
+      expect(components.map((c) => c.name).slice(0, 3)).toEqual(['journal-lock', 'journal', 'vipps'])
       await expect(vipps.merchant(DEMO.msn).getSalesUnit()).resolves.toMatchObject({ msn: DEMO.msn })
       expect(sim.exchanges.filter((e) => e.path === '/accesstoken/get')).toHaveLength(1)
       const provider = takeSnapshot(statusSources).provider

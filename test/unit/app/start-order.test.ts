@@ -19,6 +19,7 @@ describe('component order', () => {
 
   it('opens the journal before the engine, the engine before the gateway, and sends READY=1 last', () => {
     expect(at('simulator')).toBeLessThan(at('journal'))
+    expect(at('journal-lock')).toBeLessThan(at('journal')) // a second daemon must not even migrate it
     expect(at('journal')).toBeLessThan(at('payments'))
     expect(at('payments')).toBeLessThan(at('gateway'))
     expect(at('systemd')).toBe(names.length - 1)

@@ -9,7 +9,13 @@ describe('parseTestHooks', () => {
 
   it('reads a comma-separated list', () => {
     const hooks = parseTestHooks('ack-before-commit, synchronous-normal')
-    expect(hooks).toEqual({ blockOnSigusr2: false, ackBeforeCommit: true, synchronousNormal: true })
+    expect(hooks).toEqual({
+      blockOnSigusr2: false,
+      ackBeforeCommit: true,
+      synchronousNormal: true,
+      refuseCreates: false,
+      wrongAmount: false,
+    })
     expect(enabledTestHooks(hooks)).toEqual(['ack-before-commit', 'synchronous-normal'])
   })
 
