@@ -172,6 +172,10 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
         sources: statusSources,
         metrics,
         log: log.child({ subsystem: 'admin' }),
+        clock,
+        tls: config.admin.tls,
+        maxConnections: config.admin.maxConnections,
+        headersTimeoutMs: config.admin.headersTimeoutMs,
       }),
     )
   }
@@ -185,6 +189,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     provider: overrides.providerHealth ?? vipps.health,
     clock,
     log: log.child({ subsystem: 'gateway' }),
+    countRefusal: (listener, reason) => metrics.countRefusal(listener, reason),
   })
   components.push(gateway)
   statusSources.tills = () => gateway.tillStatus()

@@ -80,8 +80,56 @@ export const configSchema = z.strictObject({
         .optional()
         .describe('Serve wss:// for tills on the store LAN'),
       tills: z.array(tillSchema).default([]),
-      maxConnections: z.number().int().min(1).max(100_000).default(1000),
-      maxRequestsPerSecond: z.number().int().min(1).max(10_000).default(20).describe('Per connection'),
+      maxConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(1000)
+        .describe('Authenticated connections, all tills together'),
+      maxConnectionsPerTill: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(2)
+        .describe("One till's connections; a newer one closes its oldest (1008)"),
+      maxAnonymous: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(64)
+        .describe('Connections still waiting for hello; when full, a new one closes the oldest'),
+      maxSocketsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(32)
+        .describe('TCP sockets one peer address may hold, before and after the upgrade'),
+      authFailuresPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(10)
+        .describe('Failed authentications from one address before it must wait (1 s, doubling)'),
+      authBackoffMaxMs: ms(3_600_000).default(60_000).describe('Longest wait after failed authentications'),
+      headersTimeoutMs: ms(60_000)
+        .default(5000)
+        .describe('Time for the HTTP upgrade request to arrive whole; slower sockets are closed'),
+      allowPlainLan: z
+        .boolean()
+        .default(false)
+        .describe('With provider.kind vipps: accept a non-loopback host without tls (doctor warns)'),
+      maxRequestsPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(20)
+        .describe('Per connection; every frame counts but an ack of an event this connection received'),
       maxBufferedBytes: z
         .number()
         .int()
@@ -183,6 +231,16 @@ export const configSchema = z.strictObject({
         .regex(/^[0-9a-f]{64}$/)
         .optional()
         .describe('Or: SHA-256 (hex) of the admin token'),
+      tls: z
+        .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+        .optional()
+        .describe('Serve https:// (needed beyond loopback with provider.kind vipps)'),
+      allowPlainLan: z
+        .boolean()
+        .default(false)
+        .describe('With provider.kind vipps: accept a non-loopback host without tls (doctor warns)'),
+      maxConnections: z.number().int().min(1).max(10_000).default(32).describe('Open sockets at once'),
+      headersTimeoutMs: ms(60_000).default(5000).describe('Time for a request to arrive whole'),
     })
     .prefault({}),
   shutdownTimeoutMs: ms(300_000).default(10_000).describe('SIGTERM to exit; keep below TimeoutStopSec'),

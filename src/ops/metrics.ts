@@ -10,6 +10,7 @@ export class DaemonMetrics {
   readonly registry = new Registry()
   readonly #calls: Counter<'operation' | 'outcome'>
   readonly #latency: Histogram<'operation'>
+  readonly #refusals: Counter<'listener' | 'reason'>
   readonly #sources: StatusSources
   /** One snapshot per scrape, shared by every gauge's collect(). */
   #scrape: StatusSnapshot | undefined
@@ -97,6 +98,17 @@ export class DaemonMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: r,
     })
+    this.#refusals = new Counter({
+      name: 'tillbridge_refusals_total',
+      help: 'Connections, frames and requests refused by a limit or a failed authentication',
+      labelNames: ['listener', 'reason'],
+      registers: r,
+    })
+  }
+
+  /** One refused connection, frame or request at a listener (gateway, admin), by reason. */
+  countRefusal(listener: string, reason: string): void {
+    this.#refusals.inc({ listener, reason })
   }
 
   /** The Prometheus text exposition, gathered from one snapshot. */

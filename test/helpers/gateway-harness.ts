@@ -24,6 +24,8 @@ export interface HarnessOptions {
   payments?: PaymentsApi
   provider?: ProviderHealth
   clock?: Clock
+  /** Receives every refusal the gateway counts (the daemon passes its metrics here). */
+  countRefusal?: (listener: string, reason: string) => void
   /** Default: till-a and till-b with TOKENS. */
   tillTokenHashes?: ReadonlyMap<string, string>
 }
@@ -46,6 +48,7 @@ export function useGateway(): (options?: HarnessOptions) => Promise<GatewayHarne
       ...(options.provider ? { provider: options.provider } : {}),
       clock: options.clock ?? createSystemClock(),
       log,
+      ...(options.countRefusal ? { countRefusal: options.countRefusal } : {}),
     })
     await gateway.start()
     const { port } = gateway.address()

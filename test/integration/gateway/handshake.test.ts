@@ -55,12 +55,18 @@ describe('gateway handshake', () => {
     await allowed.next((f) => f.type === 'welcome')
   })
 
-  it('answers 404 off the configured path and 503 beyond maxConnections', async () => {
-    const { url } = await startGateway({ gateway: { maxConnections: 2 } })
+  it('answers 404 off the configured path', async () => {
+    const { url } = await startGateway()
     await expect(RawTill.connect(url.replace('/v1', '/v2'))).rejects.toThrow('HTTP 404')
-    await RawTill.connect(url)
-    await RawTill.connect(url)
-    await expect(RawTill.connect(url)).rejects.toThrow('HTTP 503')
+  })
+
+  it('beyond maxConnections refuses the newest till with UNAVAILABLE (retryable) and 1008', async () => {
+    const { url } = await startGateway({ gateway: { maxConnections: 1 } })
+    await RawTill.hello(url, { token: TOKENS['till-a'] })
+    const late = await RawTill.connect(url)
+    late.send({ type: 'hello', token: TOKENS['till-b'] })
+    expect((await late.closed).code).toBe(1008)
+    expect(late.frames).toEqual([expect.objectContaining({ type: 'error', code: 'UNAVAILABLE', retryable: true })])
   })
 
   it.each([

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { App } from '../../../src/app/app.js'
@@ -16,12 +17,12 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.stop()
 })
 
-async function startApp() {
+async function startApp(adminConfig: Record<string, unknown> = {}) {
   const config = configSchema.parse({
     journal: { path: join(tempDir(), 'j.db') },
     gateway: { port: 0 },
     simulator: { port: 0 },
-    admin: { port: 0, tokenSha256: '893c2b41675d06f27496247bf2fa3a183fca8c8d89b42af2d3d946f307dd39aa' },
+    admin: { port: 0, tokenSha256: '893c2b41675d06f27496247bf2fa3a183fca8c8d89b42af2d3d946f307dd39aa', ...adminConfig },
   })
   const app = new App(createContext(config, loadSecrets(config, {}), { log: createSilentLogger() }))
   apps.push(app)
@@ -64,6 +65,24 @@ describe('admin server', () => {
     expect(samples.find((s) => s.name === 'tillbridge_provider_up')?.value).toBe(1)
   })
 
+  it('survives slow headers and a socket flood: closed by the timeout or the cap, counted in /metrics', async () => {
+    const { url } = await startApp({ headersTimeoutMs: 300, maxConnections: 8 })
+    const { port } = new URL(url)
+    const slow = await Promise.all(Array.from({ length: 8 }, () => openSocket(Number(port))))
+    for (const s of slow) s.write('GET /status HTTP/1.1\r\nHost: x\r\n')
+    // The cap is full: one more socket is dropped at once.
+    const extra = await openSocket(Number(port))
+    await new Promise((resolve) => extra.once('close', resolve))
+    await Promise.all(slow.map((s) => new Promise((resolve) => s.once('close', resolve))))
+    const samples = parsePrometheusText(await (await fetch(`${url}/metrics`, { headers: bearer })).text())
+    const refused = (reason: string) =>
+      samples.find(
+        (s) => s.name === 'tillbridge_refusals_total' && s.labels.listener === 'admin' && s.labels.reason === reason,
+      )?.value
+    expect(refused('headers_timeout')).toBe(8)
+    expect(refused('server_full')).toBe(1)
+  })
+
   it('serves the status page and its JSON, with no secret in either', async () => {
     const { url } = await startApp()
     const page = await (await fetch(`${url}/`, { headers: bearer })).text()
@@ -75,3 +94,10 @@ describe('admin server', () => {
     expect((await fetch(`${url}/healthz`, { method: 'POST' })).status).toBe(405)
   })
 })
+
+function openSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' }, () => resolve(socket))
+    socket.once('error', reject)
+  })
+}
