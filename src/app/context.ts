@@ -185,6 +185,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const gateway = new TillGateway({
     config: config.gateway,
     tillTokenHashes: secrets.tillTokenHashes,
+    previousTillTokenHashes: secrets.previousTillTokenHashes,
     payments: overrides.payments ?? payments.engine,
     provider: overrides.providerHealth ?? vipps.health,
     clock,

@@ -31,6 +31,12 @@ const tillSchema = z.strictObject({
     .optional()
     .describe('SHA-256 (hex) of the till token; `tillbridge till add NAME` prints it'),
   token: secretRefSchema.optional().describe('Or: the till token itself, read from a file or credential'),
+  previousTokenSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe('Rotation: the old token stays valid beside the new one until this key is removed'),
+  previousToken: secretRefSchema.optional().describe('Or: the old token itself, read from a file or credential'),
   msn: z
     .string()
     .regex(/^[0-9]{4,7}$/)

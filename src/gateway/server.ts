@@ -22,6 +22,8 @@ export interface GatewayDeps {
   config: GatewayConfig
   /** Till id → SHA-256 (hex) of its token (Secrets.tillTokenHashes). */
   tillTokenHashes: ReadonlyMap<string, string>
+  /** Till id → SHA-256 of its previous token during a rotation (Secrets.previousTillTokenHashes). */
+  previousTillTokenHashes?: ReadonlyMap<string, string>
   payments: PaymentsApi
   /** Drives `welcome.provider` and `status` frames; without it the provider is always `ok`. */
   provider?: ProviderHealth
@@ -71,7 +73,7 @@ export class TillGateway implements Component {
     this.#policy = {
       path: config.path,
       allowedOrigins: new Set(config.allowedOrigins.map(normaliseOrigin)),
-      auth: new TillAuthenticator(this.#deps.tillTokenHashes),
+      auth: new TillAuthenticator(this.#deps.tillTokenHashes, this.#deps.previousTillTokenHashes),
     }
     const addresses = new AddressAdmission(config, this.#deps.clock)
     const refusals = new Refusals({

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   countRefusal?: (listener: string, reason: string) => void
   /** Default: till-a and till-b with TOKENS. */
   tillTokenHashes?: ReadonlyMap<string, string>
+  /** Old tokens still valid during a rotation. */
+  previousTillTokenHashes?: ReadonlyMap<string, string>
 }
 
 /** Starts a real gateway on 127.0.0.1 port 0 with two tills; stopped after each test. */
@@ -45,6 +47,7 @@ export function useGateway(): (options?: HarnessOptions) => Promise<GatewayHarne
       tillTokenHashes:
         options.tillTokenHashes ?? new Map(Object.entries(TOKENS).map(([id, token]) => [id, sha256Hex(token)])),
       payments,
+      ...(options.previousTillTokenHashes ? { previousTillTokenHashes: options.previousTillTokenHashes } : {}),
       ...(options.provider ? { provider: options.provider } : {}),
       clock: options.clock ?? createSystemClock(),
       log,

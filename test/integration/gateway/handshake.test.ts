@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../../src/config/secrets.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
 import type { ProviderState } from '../../../src/vipps/api.js'
 import { TOKENS, useGateway } from '../../helpers/gateway-harness.js'
@@ -53,6 +54,18 @@ describe('gateway handshake', () => {
     const allowed = await RawTill.connect(url, { origin: 'http://till-ui.local:3000' })
     allowed.send({ type: 'hello', token: TOKENS['till-a'] })
     await allowed.next((f) => f.type === 'welcome')
+  })
+
+  it('accepts the old and the new token of a till during a rotation, both as the same till', async () => {
+    const { url } = await startGateway({
+      previousTillTokenHashes: new Map([['till-a', sha256Hex('old-token-of-a-0123456789')]]),
+    })
+    const viaOld = await RawTill.hello(url, { token: 'old-token-of-a-0123456789' })
+    const viaNew = await RawTill.hello(url, { token: TOKENS['till-a'] })
+    expect([viaOld.frames[0], viaNew.frames[0]]).toMatchObject([{ tillId: 'till-a' }, { tillId: 'till-a' }])
+    const other = await RawTill.connect(url)
+    other.send({ type: 'hello', token: 'old-token-of-b-0123456789' })
+    expect((await other.closed).code).toBe(4401)
   })
 
   it('answers 404 off the configured path', async () => {

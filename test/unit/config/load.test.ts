@@ -55,11 +55,11 @@ describe('loadConfig', () => {
     const file = writeConfig({ gateway: { port: 8000 } })
     const { config } = loadConfig(file, {
       TILLBRIDGE_GATEWAY__PORT: '9100',
-      TILLBRIDGE_PROVIDER__BASE_URL: 'https://api.vipps.no',
+      TILLBRIDGE_PROVIDER__BASE_URL: 'https://vipps-proxy.example',
       TILLBRIDGE_LOGGING__LEVEL: 'debug',
     })
     expect(config.gateway.port).toBe(9100)
-    expect(config.provider.baseUrl).toBe('https://api.vipps.no')
+    expect(config.provider.baseUrl).toBe('https://vipps-proxy.example')
     expect(config.logging.level).toBe('debug')
   })
 
