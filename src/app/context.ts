@@ -4,6 +4,7 @@ import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
+import { LoudWarnings, loudWarnings } from '../ops/loud-warnings.js'
 import { DaemonMetrics } from '../ops/metrics.js'
 import { nightlyReconcile } from '../ops/reconcile/daemon-job.js'
 import { createNotifier } from '../ops/sd-notify.js'
@@ -162,6 +163,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     payments.reaper,
   ]
   if (config.reconcile.enabled) components.push(nightlyReconcile(config, { journal, vipps, clock, log }))
+  components.push(new LoudWarnings(loudWarnings(config), clock, log.child({ subsystem: 'security' })))
 
   if (config.admin.enabled) {
     components.push(
@@ -188,6 +190,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     previousTillTokenHashes: secrets.previousTillTokenHashes,
     payments: overrides.payments ?? payments.engine,
     provider: overrides.providerHealth ?? vipps.health,
+    providerKind: config.provider.kind,
     clock,
     log: log.child({ subsystem: 'gateway' }),
     countRefusal: (listener, reason) => metrics.countRefusal(listener, reason),

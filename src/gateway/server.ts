@@ -27,6 +27,8 @@ export interface GatewayDeps {
   payments: PaymentsApi
   /** Drives `welcome.provider` and `status` frames; without it the provider is always `ok`. */
   provider?: ProviderHealth
+  /** Told to tills in `provider.kind`, so a till can say when no money moves. */
+  providerKind?: 'vipps' | 'simulator'
   clock: Clock
   log: Logger
   /** Counts each refusal in the metrics (tillbridge_refusals_total). */
@@ -301,11 +303,12 @@ export class TillGateway implements Component {
   }
 
   #providerStatus(): ProviderStatus {
-    const provider = this.#deps.provider
-    if (!provider) return { state: 'ok' }
+    const { provider, providerKind } = this.#deps
+    const kind = providerKind === undefined ? {} : { kind: providerKind }
+    if (!provider) return { state: 'ok', ...kind }
     return provider.detail === undefined
-      ? { state: provider.state }
-      : { state: provider.state, detail: provider.detail }
+      ? { state: provider.state, ...kind }
+      : { state: provider.state, detail: provider.detail, ...kind }
   }
 
   #broadcastStatus(): void {

@@ -73,6 +73,8 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium', () => {
     const text = (selector: string) => page.locator(selector).innerText()
     expect(await text('#ready')).toBe('ready')
     expect(await text('#provider-state')).toBe('ok')
+    // provider.kind is vipps here: no simulator banner.
+    expect(await page.locator('#simulator-banner').isHidden()).toBe(true)
     expect(await text('#token')).toMatch(/^(59|60) min left$/)
     expect(await text('#fetch-state')).toBe('')
     const tills = await page.locator('#tills tr').allInnerTexts()
