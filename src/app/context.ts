@@ -1,7 +1,9 @@
+import type { Writable } from 'node:stream'
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
 import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
+import { SafeLogSink } from '../log/sink.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
 import { LoudWarnings, loudWarnings } from '../ops/loud-warnings.js'
@@ -50,6 +52,8 @@ export interface AppOverrides {
 export interface RuntimeInfo {
   env: NodeJS.ProcessEnv
   pid: number
+  /** The process's stdout: log lines go there through a SafeLogSink. */
+  logStream?: Writable
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -84,7 +88,10 @@ export interface AppContext {
 export function createContext(config: Config, secrets: Secrets, overrides: AppOverrides = {}): AppContext {
   const redactor = overrides.redactor ?? new Redactor()
   redactor.addSecrets(secrets.values)
-  const log = overrides.log ?? createLogger({ level: config.logging.level, redactor })
+  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
+  const sink = runtime.logStream ? new SafeLogSink(runtime.logStream) : undefined
+  const log =
+    overrides.log ?? createLogger({ level: config.logging.level, redactor, ...(sink ? { stream: sink } : {}) })
   const clock = overrides.clock ?? createSystemClock()
   const fetchImpl = overrides.fetch ?? globalThis.fetch
   const fatal = new FatalReporter()
@@ -119,7 +126,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ready: () => readiness.ready,
     journal: () => journalSize(config.journal.path),
   }
-  const metrics = new DaemonMetrics(statusSources)
+  const metrics = new DaemonMetrics(statusSources, { logLinesLost: () => sink?.lost ?? 0 })
 
   // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
   const vipps = new VippsClients({
@@ -199,7 +206,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   statusSources.tills = () => gateway.tillStatus()
 
   // Last to start, first to stop: READY=1 only when everything before it is up.
-  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
   components.push(
     new SystemdIntegration({
       notifier: createNotifier(runtime.env, runtime.pid),

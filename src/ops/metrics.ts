@@ -1,6 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { type StatusSnapshot, type StatusSources, takeSnapshot } from './status-snapshot.js'
 
+/** Counters kept elsewhere (a log sink, a journal) and read at scrape time. */
+export interface MetricCounts {
+  logLinesLost?: () => number
+  eventsPruned?: () => number
+}
+
 /**
  * Prometheus metrics. Gauges are read from the journal and the domains at scrape time (so they
  * always match the journal); provider calls are counted as they happen through `observeCall`.
@@ -15,7 +21,7 @@ export class DaemonMetrics {
   /** One snapshot per scrape, shared by every gauge's collect(). */
   #scrape: StatusSnapshot | undefined
 
-  constructor(sources: StatusSources) {
+  constructor(sources: StatusSources, counts: MetricCounts = {}) {
     this.#sources = sources
     const snapshot = () => this.#scrape ?? takeSnapshot(sources)
     const r = [this.registry]
@@ -97,6 +103,15 @@ export class DaemonMetrics {
       labelNames: ['operation'],
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: r,
+    })
+    new Counter({
+      name: 'tillbridge_log_lines_lost_total',
+      help: 'Log lines dropped because the log sink (stdout) was broken or full',
+      registers: r,
+      collect() {
+        this.reset()
+        this.inc(counts.logLinesLost?.() ?? 0)
+      },
     })
     this.#refusals = new Counter({
       name: 'tillbridge_refusals_total',
