@@ -180,6 +180,10 @@ export const configSchema = z.strictObject({
       approveDelayMs: ms(600_000).default(1500),
       expiryMs: ms(86_400_000).default(600_000),
       autoScanAfterMs: ms(600_000).optional().describe('QR payments are scanned and approved after this'),
+      controlFromAnyAddress: z
+        .boolean()
+        .default(false)
+        .describe('Answer the control API (/_sim) from any address, not only loopback'),
     })
     .prefault({})
     .describe('The embedded simulator, used when provider.kind is `simulator`'),
