@@ -126,7 +126,8 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ready: () => readiness.ready,
     journal: () => journalSize(config.journal.path),
   }
-  const metrics = new DaemonMetrics(statusSources, { logLinesLost: () => sink?.lost ?? 0 })
+  const counts: { logLinesLost: () => number; eventsExpired?: () => number } = { logLinesLost: () => sink?.lost ?? 0 }
+  const metrics = new DaemonMetrics(statusSources, counts)
 
   // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
   const vipps = new VippsClients({
@@ -158,6 +159,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(hooks.ackBeforeCommit ? { writer: { answerBeforeCommitMs: ACK_BEFORE_COMMIT_DELAY_MS } } : {}),
   })
   statusSources.payments = () => payments.engine.summary()
+  counts.eventsExpired = () => payments.reaper.eventsExpired
 
   // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
   // payments engine with its worker and reaper.

@@ -211,6 +211,13 @@ export const configSchema = z.strictObject({
         .default(300_000)
         .describe('Longest wait between tries of a durable intent (capture, cancel, refund)'),
       retentionDays: z.number().int().min(3).max(3650).default(90),
+      unackedEventRetentionDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .default(30)
+        .describe('Till events never acked are dropped after this (tillbridge_events_expired_total)'),
       pruneCron: z.string().default('17 3 * * *'),
     })
     .prefault({}),

@@ -4,7 +4,7 @@ import { type StatusSnapshot, type StatusSources, takeSnapshot } from './status-
 /** Counters kept elsewhere (a log sink, a journal) and read at scrape time. */
 export interface MetricCounts {
   logLinesLost?: () => number
-  eventsPruned?: () => number
+  eventsExpired?: () => number
 }
 
 /**
@@ -111,6 +111,15 @@ export class DaemonMetrics {
       collect() {
         this.reset()
         this.inc(counts.logLinesLost?.() ?? 0)
+      },
+    })
+    new Counter({
+      name: 'tillbridge_events_expired_total',
+      help: 'Till events dropped unacked after payments.unackedEventRetentionDays',
+      registers: r,
+      collect() {
+        this.reset()
+        this.inc(counts.eventsExpired?.() ?? 0)
       },
     })
     this.#refusals = new Counter({

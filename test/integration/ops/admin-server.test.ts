@@ -63,6 +63,9 @@ describe('admin server', () => {
     expect(db?.value).toBe(app.context.statusSources.journal().bytes)
     expect(db?.value).toBeGreaterThan(0)
     expect(samples.find((s) => s.name === 'tillbridge_provider_up')?.value).toBe(1)
+    for (const counted of ['tillbridge_events_expired_total', 'tillbridge_log_lines_lost_total']) {
+      expect(samples.find((s) => s.name === counted)?.value, counted).toBe(0)
+    }
   })
 
   it('survives slow headers and a socket flood: closed by the timeout or the cap, counted in /metrics', async () => {
