@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { get as httpsGet } from 'node:https'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -84,6 +87,35 @@ describe('admin server', () => {
       )?.value
     expect(refused('headers_timeout')).toBe(8)
     expect(refused('server_full')).toBe(1)
+  })
+
+  it('serves https:// with admin.tls, and the token works over it', async () => {
+    const dir = tempDir()
+    const [certFile, keyFile] = [join(dir, 'cert.pem'), join(dir, 'key.pem')]
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+      ]),
+      { stdio: 'ignore' },
+    )
+    const { url } = await startApp({ tls: { certFile, keyFile } })
+    expect(url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+    const ca = readFileSync(certFile)
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        httpsGet(`${url}${path}`, { ca, headers }, (res) => {
+          res.resume()
+          resolve(res.statusCode ?? 0)
+        }).on('error', reject)
+      })
+    expect(await get('/status.json')).toBe(401)
+    expect(await get('/status.json', bearer)).toBe(200)
   })
 
   it('serves the status page and its JSON, with no secret in either', async () => {
