@@ -247,7 +247,8 @@ export class TillGateway implements Component {
       if (this.#anonymous.size <= maxAnonymous) break
       this.#anonymous.delete(oldest)
       this.#refusals?.refuse('anonymous_evicted', {})
-      oldest.close(CLOSE.UNAUTHENTICATED, 'too many connections waiting for hello')
+      // Not 4401: the till's token may be fine, so it must reconnect rather than give up.
+      oldest.close(CLOSE.TRY_AGAIN_LATER, 'too many connections waiting for hello')
     }
   }
 

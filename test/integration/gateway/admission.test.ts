@@ -90,6 +90,17 @@ describe('gateway admission', () => {
     expect(counts.get('anonymous_evicted')).toBeGreaterThan(0)
   })
 
+  it('a full hello pool closes its oldest socket with 1013 (try again later), never 4401', async () => {
+    const { url } = await startGateway({ gateway: { maxAnonymous: 2 } })
+    const waiting = [await RawTill.connect(url), await RawTill.connect(url)]
+    tills.push(...waiting)
+    const newest = await RawTill.connect(url)
+    tills.push(newest)
+    expect(await waiting[0]?.closed).toEqual({ code: 1013, reason: 'too many connections waiting for hello' })
+    newest.send({ type: 'hello', token: TOKENS['till-a'] })
+    await newest.next((f) => f.type === 'welcome')
+  })
+
   it('caps sockets per address (before the upgrade too) and backs off an address that keeps failing', async () => {
     const { countRefusal, counts } = refusalCounter()
     const { url, port, logText } = await startGateway({
