@@ -1,6 +1,6 @@
 import type { RawData, WebSocket } from 'ws'
 import type { Logger } from '../log/logger.js'
-import type { Refusals } from '../ops/refusals.js'
+import type { Refusals } from '../log/refusals.js'
 import type { PaymentsApi } from '../payments/api.js'
 import type { TillEvent } from '../payments/types.js'
 import {

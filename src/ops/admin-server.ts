@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 import type { Logger } from '../log/logger.js'
+import { Refusals } from '../log/refusals.js'
 import type { Clock } from '../shared/clock.js'
 import type { Component, ListenInfo } from '../shared/lifecycle.js'
 import { adminTokenMatches } from './admin-auth.js'
 import type { DaemonMetrics } from './metrics.js'
-import { Refusals } from './refusals.js'
 import { STATUS_PAGE_HTML } from './status-page.js'
 import { type StatusSources, takeSnapshot } from './status-snapshot.js'
 

@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
+import type { Logger } from './logger.js'
 
 /** Counts one refusal in the metrics: which listener (gateway, admin) and why. */
 export type RefusalCounter = (listener: string, reason: string) => void
