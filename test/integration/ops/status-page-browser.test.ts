@@ -126,7 +126,7 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium', () => {
       const admin = app.context.components.find((c): c is AdminServer => c instanceof AdminServer)
       const page = await (await browser()).newPage()
       await page.goto(`${admin?.url}/`)
-      await page.waitForFunction(() => document.getElementById('provider-kind')?.textContent === 'simulator')
+      await page.locator('#provider-kind').filter({ hasText: 'simulator' }).waitFor()
       expect(await page.locator('#simulator-banner').isVisible()).toBe(true)
       expect(await page.locator('#simulator-banner').innerText()).toMatch(/^SIMULATOR: .*no money moves$/)
     } finally {
