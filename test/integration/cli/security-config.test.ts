@@ -122,6 +122,7 @@ describe('configs that would take real money unsafely', () => {
     ])
     expect(loopback.stderr).toBe('')
     expect(loopback.code).toBe(0)
+    expect(loopback.stdout).toMatch(/^warning: provider\.baseUrl is plain http/m)
   })
 
   it('refuses gateway and admin beyond loopback without TLS, unless the opt-out is set', () => {
@@ -145,6 +146,16 @@ describe('configs that would take real money unsafely', () => {
       }),
     ])
     expect(optedOut.stderr).toBe('')
+  })
+
+  it('check-config says a simulator config moves no money', () => {
+    const r = cli([
+      'check-config',
+      '--config',
+      vippsConfig((c) => Object.assign(c, { provider: { kind: 'simulator' } })),
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/OK \(provider simulator[\s\S]*^warning: SIMULATOR: .*no money moves$/m)
   })
 
   it('refuses the embedded simulator pointed at a Vipps host', () => {
