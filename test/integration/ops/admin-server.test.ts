@@ -20,10 +20,10 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.stop()
 })
 
-async function startApp(adminConfig: Record<string, unknown> = {}) {
+async function startApp(adminConfig: Record<string, unknown> = {}, gatewayConfig: Record<string, unknown> = {}) {
   const config = configSchema.parse({
     journal: { path: join(tempDir(), 'j.db') },
-    gateway: { port: 0 },
+    gateway: { port: 0, ...gatewayConfig },
     simulator: { port: 0 },
     admin: { port: 0, tokenSha256: '893c2b41675d06f27496247bf2fa3a183fca8c8d89b42af2d3d946f307dd39aa', ...adminConfig },
   })
@@ -72,10 +72,13 @@ describe('admin server', () => {
   })
 
   it('survives slow headers and a socket flood: closed by the timeout or the cap, counted in /metrics', async () => {
-    const { url } = await startApp({ headersTimeoutMs: 300, maxConnections: 8 })
+    const { url, app } = await startApp({ headersTimeoutMs: 300, maxConnections: 8 }, { headersTimeoutMs: 300 })
     const { port } = new URL(url)
     const slow = await Promise.all(Array.from({ length: 8 }, () => openSocket(Number(port))))
     for (const s of slow) s.write('GET /status HTTP/1.1\r\nHost: x\r\n')
+    const gatewaySlow = await openSocket(app.context.gateway.address().port)
+    gatewaySlow.write('GET /v1 HTTP/1.1\r\nUpgrade: websocket\r\n')
+    slow.push(gatewaySlow)
     // The cap is full: one more socket is dropped at once.
     const extra = await openSocket(Number(port))
     await new Promise((resolve) => extra.once('close', resolve))
@@ -87,6 +90,13 @@ describe('admin server', () => {
       )?.value
     expect(refused('headers_timeout')).toBe(8)
     expect(refused('server_full')).toBe(1)
+    const gatewayTimeouts = samples.find(
+      (s) =>
+        s.name === 'tillbridge_refusals_total' &&
+        s.labels.listener === 'gateway' &&
+        s.labels.reason === 'headers_timeout',
+    )
+    expect(gatewayTimeouts?.value).toBe(1)
   })
 
   it('serves https:// with admin.tls, and the token works over it', async () => {
