@@ -49,6 +49,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   pid: process.pid,
+  logStream: process.stdout,
   signal: controller.signal,
   testHooks,
 })

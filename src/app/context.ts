@@ -1,9 +1,12 @@
+import type { Writable } from 'node:stream'
 import type { Config } from '../config/schema.js'
 import type { Secrets } from '../config/secrets.js'
 import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
+import { SafeLogSink } from '../log/sink.js'
 import { AdminServer } from '../ops/admin-server.js'
 import { journalSize } from '../ops/journal-size.js'
+import { LoudWarnings, loudWarnings } from '../ops/loud-warnings.js'
 import { DaemonMetrics } from '../ops/metrics.js'
 import { nightlyReconcile } from '../ops/reconcile/daemon-job.js'
 import { RuntimeMetrics } from '../ops/runtime-metrics.js'
@@ -52,6 +55,8 @@ export interface AppOverrides {
 export interface RuntimeInfo {
   env: NodeJS.ProcessEnv
   pid: number
+  /** The process's stdout: log lines go there through a SafeLogSink. */
+  logStream?: Writable
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -86,7 +91,10 @@ export interface AppContext {
 export function createContext(config: Config, secrets: Secrets, overrides: AppOverrides = {}): AppContext {
   const redactor = overrides.redactor ?? new Redactor()
   redactor.addSecrets(secrets.values)
-  const log = overrides.log ?? createLogger({ level: config.logging.level, redactor })
+  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
+  const sink = runtime.logStream ? new SafeLogSink(runtime.logStream) : undefined
+  const log =
+    overrides.log ?? createLogger({ level: config.logging.level, redactor, ...(sink ? { stream: sink } : {}) })
   const clock = overrides.clock ?? createSystemClock()
   const fetchImpl = overrides.fetch ?? globalThis.fetch
   const fatal = new FatalReporter()
@@ -121,7 +129,8 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ready: () => readiness.ready,
     journal: () => journalSize(config.journal.path),
   }
-  const metrics = new DaemonMetrics(statusSources)
+  const counts: { logLinesLost: () => number; eventsExpired?: () => number } = { logLinesLost: () => sink?.lost ?? 0 }
+  const metrics = new DaemonMetrics(statusSources, counts)
 
   // The simulator's demo keys and its base URL (known once it listens) when it stands in for Vipps.
   const vipps = new VippsClients({
@@ -153,6 +162,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     ...(hooks.ackBeforeCommit ? { writer: { answerBeforeCommitMs: ACK_BEFORE_COMMIT_DELAY_MS } } : {}),
   })
   statusSources.payments = () => payments.engine.summary()
+  counts.eventsExpired = () => payments.reaper.eventsExpired
 
   // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
   // payments engine with its worker and reaper.
@@ -177,6 +187,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     new RuntimeMetrics({ registry: metrics.registry, journalPath: config.journal.path }),
   ]
   if (config.reconcile.enabled) components.push(nightlyReconcile(config, { journal, vipps, clock, log }))
+  components.push(new LoudWarnings(loudWarnings(config), clock, log.child({ subsystem: 'security' })))
 
   if (config.admin.enabled) {
     components.push(
@@ -187,6 +198,10 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
         sources: statusSources,
         metrics,
         log: log.child({ subsystem: 'admin' }),
+        clock,
+        tls: config.admin.tls,
+        maxConnections: config.admin.maxConnections,
+        headersTimeoutMs: config.admin.headersTimeoutMs,
       }),
     )
   }
@@ -196,10 +211,13 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const gateway = new TillGateway({
     config: config.gateway,
     tillTokenHashes: secrets.tillTokenHashes,
+    previousTillTokenHashes: secrets.previousTillTokenHashes,
     payments: overrides.payments ?? breakOnPurpose(payments.engine, hooks),
     provider: overrides.providerHealth ?? vipps.health,
+    providerKind: config.provider.kind,
     clock,
     log: log.child({ subsystem: 'gateway' }),
+    countRefusal: (listener, reason) => metrics.countRefusal(listener, reason),
   })
   components.push(gateway)
   statusSources.tills = () => gateway.tillStatus()

@@ -1,5 +1,6 @@
 import { configJsonSchema, loadConfig } from '../config/load.js'
 import { loadSecrets } from '../config/secrets.js'
+import { loudWarnings } from '../ops/loud-warnings.js'
 import { EXIT } from '../shared/exit-codes.js'
 import { CONFIG_FLAG, parseFlags } from './args.js'
 import type { Command } from './io.js'
@@ -22,6 +23,7 @@ export const checkConfigCommand: Command = {
         `${source}: OK (provider ${config.provider.kind}, ${config.gateway.tills.length} till(s), ` +
           `${secrets.credentialSets.size} credential set(s), journal ${config.journal.path})\n`,
       )
+      for (const warning of loudWarnings(config)) io.stdout(`warning: ${warning.message}\n`)
       return EXIT.OK
     } catch (err) {
       return reportError(err, io)

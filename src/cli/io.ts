@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream'
 import type { TestHooks } from '../shared/test-hooks.js'
 
 /** What a command may touch of the outside world; main.ts passes the real process's. */
@@ -8,6 +9,8 @@ export interface CliIo {
   pid: number
   /** Aborted by SIGINT/SIGTERM. */
   signal: AbortSignal
+  /** Where the daemon's JSON log lines go (process.stdout); default: the console. */
+  logStream?: Writable
   /** Test-only switches parsed by main.ts from TILLBRIDGE_TEST_HOOKS; none when absent. */
   testHooks?: TestHooks
 }

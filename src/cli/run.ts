@@ -21,7 +21,7 @@ export const runCommand: Command = {
       const secrets = loadSecrets(config, io.env)
       app = new App(
         createContext(config, secrets, {
-          runtime: { env: io.env, pid: io.pid },
+          runtime: { env: io.env, pid: io.pid, ...(io.logStream ? { logStream: io.logStream } : {}) },
           ...(io.testHooks ? { testHooks: io.testHooks } : {}),
         }),
       )

@@ -10,13 +10,14 @@ import type { CliIo, Command } from './io.js'
 export const simulatorCommand: Command = {
   name: 'simulator',
   summary: 'run the Vipps MobilePay simulator on its own until SIGINT or SIGTERM',
-  usage: 'tillbridge simulator [--port N] [--host H] [--seed S] [--token-ttl SECONDS]',
+  usage: 'tillbridge simulator [--port N] [--host H] [--seed S] [--token-ttl SECONDS] [--control-from-any-address]',
   async run(args, io) {
     const { values } = parseFlags(args, {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       seed: { type: 'string' },
       'token-ttl': { type: 'string' },
+      'control-from-any-address': { type: 'boolean' },
     })
     const simulator = new Simulator({
       clock: createSystemClock(),
@@ -25,6 +26,7 @@ export const simulatorCommand: Command = {
       port: integerFlag('--port', values.port, 0, 65_535) ?? 9090,
       seed: integerFlag('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? 1,
       tokenTtlSeconds: integerFlag('--token-ttl', values['token-ttl'], 1, 86_400 * 365) ?? 3600,
+      controlFromAnyAddress: values['control-from-any-address'] === true,
     })
     try {
       await simulator.start()

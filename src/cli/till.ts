@@ -103,7 +103,11 @@ async function pay(args: string[], io: CliIo): Promise<number> {
   const onAbort = () => void client.cancelPayment(key).catch(() => {})
   io.signal.addEventListener('abort', onAbort, { once: true })
   try {
-    await client.connect()
+    const welcome = await client.connect()
+    if (welcome.provider.kind === 'simulator') {
+      progress.simulated = true
+      io.stdout('SIMULATOR: the daemon runs the built-in Vipps simulator; no money moves\n')
+    }
     io.stdout(`sale ${key}: ${amountText} ${currency} by ${values.qr ? 'QR code' : 'push to the app'}\n`)
     const created = await client.createPayment({
       key,
@@ -141,6 +145,8 @@ class Progress {
   readonly #io: CliIo
   #printed = new Set<string>()
   #qrShown = false
+  /** The daemon said provider.kind "simulator": every amount is said to be simulated. */
+  simulated = false
 
   constructor(io: CliIo) {
     this.#io = io
@@ -154,7 +160,9 @@ class Progress {
     }
     if (this.#printed.has(payment.status)) return
     this.#printed.add(payment.status)
-    this.#io.stdout(`${payment.status}${explain(payment)}\n`)
+    const note =
+      this.simulated && ['authorized', 'captured'].includes(payment.status) ? ' (simulated: no money moved)' : ''
+    this.#io.stdout(`${payment.status}${explain(payment)}${note}\n`)
   }
 }
 

@@ -1,9 +1,10 @@
 import { validate as validCron } from 'node-cron'
 import type { Config } from './schema.js'
+import { type RawFacts, securityProblems } from './security-check.js'
 
 /** Rules that span several keys; run after the schema has accepted each key on its own. */
-export function crossCheckConfig(config: Config): string[] {
-  const problems: string[] = []
+export function crossCheckConfig(config: Config, raw: RawFacts = { kindGiven: true, baseUrlGiven: true }): string[] {
+  const problems: string[] = securityProblems(config, raw)
   const setNames = new Set(config.provider.credentialSets.map((s) => s.name))
   const msns = new Set(config.provider.salesUnits.map((u) => u.msn))
 
@@ -24,6 +25,9 @@ export function crossCheckConfig(config: Config): string[] {
   config.gateway.tills.forEach((till, i) => {
     if (till.tokenSha256 && till.token) problems.push(`gateway.tills.${i}: give tokenSha256 or token, not both`)
     if (!till.tokenSha256 && !till.token) problems.push(`gateway.tills.${i}: needs tokenSha256 or token`)
+    if (till.previousTokenSha256 && till.previousToken) {
+      problems.push(`gateway.tills.${i}: give previousTokenSha256 or previousToken, not both`)
+    }
     if (till.msn && config.provider.kind === 'vipps' && !msns.has(till.msn)) {
       problems.push(`gateway.tills.${i}.msn: ${till.msn} is not one of provider.salesUnits`)
     }

@@ -6,6 +6,7 @@ import { deepFreeze } from '../shared/freeze.js'
 import { crossCheckConfig } from './cross-check.js'
 import { applyEnvOverrides } from './env.js'
 import { type Config, configSchema } from './schema.js'
+import { rawFacts } from './security-check.js'
 
 /** Where `loadConfig` looks when neither --config nor TILLBRIDGE_CONFIG names a file. */
 export const DEFAULT_CONFIG_URL = new URL('../../config/default.json', import.meta.url)
@@ -27,7 +28,7 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv): Lo
   const { value, problems } = applyEnvOverrides(raw, env)
   const result = configSchema.safeParse(value)
   if (!result.success) problems.push(...formatIssues(result.error))
-  else problems.push(...crossCheckConfig(result.data))
+  else problems.push(...crossCheckConfig(result.data, rawFacts(value)))
   if (problems.length > 0 || !result.success) {
     throw new TillbridgeError('CONFIG_INVALID', `${source}: ${problems.length} problem(s)`, {
       details: { file: source, problems },

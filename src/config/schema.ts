@@ -31,6 +31,12 @@ const tillSchema = z.strictObject({
     .optional()
     .describe('SHA-256 (hex) of the till token; `tillbridge till add NAME` prints it'),
   token: secretRefSchema.optional().describe('Or: the till token itself, read from a file or credential'),
+  previousTokenSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional()
+    .describe('Rotation: the old token stays valid beside the new one until this key is removed'),
+  previousToken: secretRefSchema.optional().describe('Or: the old token itself, read from a file or credential'),
   msn: z
     .string()
     .regex(/^[0-9]{4,7}$/)
@@ -80,8 +86,56 @@ export const configSchema = z.strictObject({
         .optional()
         .describe('Serve wss:// for tills on the store LAN'),
       tills: z.array(tillSchema).default([]),
-      maxConnections: z.number().int().min(1).max(100_000).default(1000),
-      maxRequestsPerSecond: z.number().int().min(1).max(10_000).default(20).describe('Per connection'),
+      maxConnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(1000)
+        .describe('Authenticated connections, all tills together'),
+      maxConnectionsPerTill: z
+        .number()
+        .int()
+        .min(1)
+        .max(1000)
+        .default(2)
+        .describe("One till's connections; a newer one closes its oldest (1008)"),
+      maxAnonymous: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(64)
+        .describe('Connections still waiting for hello; when full, a new one closes the oldest'),
+      maxSocketsPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .max(100_000)
+        .default(32)
+        .describe('TCP sockets one peer address may hold, before and after the upgrade'),
+      authFailuresPerAddress: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(10)
+        .describe('Failed authentications from one address before it must wait (1 s, doubling)'),
+      authBackoffMaxMs: ms(3_600_000).default(60_000).describe('Longest wait after failed authentications'),
+      headersTimeoutMs: ms(60_000)
+        .default(5000)
+        .describe('Time for the HTTP upgrade request to arrive whole; slower sockets are closed'),
+      allowPlainLan: z
+        .boolean()
+        .default(false)
+        .describe('With provider.kind vipps: accept a non-loopback host without tls (doctor warns)'),
+      maxRequestsPerSecond: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .default(20)
+        .describe('Per connection; every frame counts but an ack of an event this connection received'),
       maxBufferedBytes: z
         .number()
         .int()
@@ -126,6 +180,10 @@ export const configSchema = z.strictObject({
       approveDelayMs: ms(600_000).default(1500),
       expiryMs: ms(86_400_000).default(600_000),
       autoScanAfterMs: ms(600_000).optional().describe('QR payments are scanned and approved after this'),
+      controlFromAnyAddress: z
+        .boolean()
+        .default(false)
+        .describe('Answer the control API (/_sim) from any address, not only loopback'),
     })
     .prefault({})
     .describe('The embedded simulator, used when provider.kind is `simulator`'),
@@ -153,6 +211,13 @@ export const configSchema = z.strictObject({
         .default(300_000)
         .describe('Longest wait between tries of a durable intent (capture, cancel, refund)'),
       retentionDays: z.number().int().min(3).max(3650).default(90),
+      unackedEventRetentionDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650)
+        .default(30)
+        .describe('Till events never acked are dropped after this (tillbridge_events_expired_total)'),
       pruneCron: z.string().default('17 3 * * *'),
     })
     .prefault({}),
@@ -183,6 +248,16 @@ export const configSchema = z.strictObject({
         .regex(/^[0-9a-f]{64}$/)
         .optional()
         .describe('Or: SHA-256 (hex) of the admin token'),
+      tls: z
+        .strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) })
+        .optional()
+        .describe('Serve https:// (needed beyond loopback with provider.kind vipps)'),
+      allowPlainLan: z
+        .boolean()
+        .default(false)
+        .describe('With provider.kind vipps: accept a non-loopback host without tls (doctor warns)'),
+      maxConnections: z.number().int().min(1).max(10_000).default(32).describe('Open sockets at once'),
+      headersTimeoutMs: ms(60_000).default(5000).describe('Time for a request to arrive whole'),
     })
     .prefault({}),
   shutdownTimeoutMs: ms(300_000).default(10_000).describe('SIGTERM to exit; keep below TimeoutStopSec'),

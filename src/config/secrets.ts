@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { TillbridgeError } from '../shared/errors.js'
 import type { Config, SecretRef } from './schema.js'
+import { weakTokenReason } from './security-check.js'
 
 /** Vipps API keys of one credential set. Never logged; never stored in the journal. */
 export interface VippsCredentials {
@@ -19,6 +20,8 @@ export interface Secrets {
   credentialSets: ReadonlyMap<string, VippsCredentials>
   /** Till id → SHA-256 (hex) of its token. */
   tillTokenHashes: ReadonlyMap<string, string>
+  /** Till id → SHA-256 (hex) of its previous token, still valid while a rotation is under way. */
+  previousTillTokenHashes: ReadonlyMap<string, string>
   adminTokenHash: string | undefined
   /** Every secret value, for the log redactor. */
   values: readonly string[]
@@ -56,16 +59,30 @@ export function loadSecrets(config: Config, env: NodeJS.ProcessEnv): Secrets {
     })
   })
 
+  // With real money a guessable token is refused; the simulator accepts the demo ones.
+  const weak: string[] = []
+  const readToken = (ref: SecretRef, key: string, who: string): string => {
+    const token = read(ref, key)
+    const why = config.provider.kind === 'vipps' && token !== '' ? weakTokenReason(token) : undefined
+    if (why) weak.push(`${key} (${who}): the token ${why}`)
+    return sha256Hex(token)
+  }
+
   const tillTokenHashes = new Map<string, string>()
+  const previousTillTokenHashes = new Map<string, string>()
   config.gateway.tills.forEach((till, i) => {
     const at = `gateway.tills.${i}`
-    if (till.token) tillTokenHashes.set(till.id, sha256Hex(read(till.token, `${at}.token`)))
+    const who = `till "${till.id}"`
+    if (till.token) tillTokenHashes.set(till.id, readToken(till.token, `${at}.token`, who))
     else if (till.tokenSha256) tillTokenHashes.set(till.id, till.tokenSha256)
     else problems.push(`${at}: needs tokenSha256 or token`)
+    if (till.previousToken) {
+      previousTillTokenHashes.set(till.id, readToken(till.previousToken, `${at}.previousToken`, who))
+    } else if (till.previousTokenSha256) previousTillTokenHashes.set(till.id, till.previousTokenSha256)
   })
 
   const adminTokenHash = config.admin.token
-    ? sha256Hex(read(config.admin.token, 'admin.token'))
+    ? readToken(config.admin.token, 'admin.token', 'the admin server')
     : config.admin.tokenSha256
 
   if (problems.length > 0) {
@@ -73,7 +90,12 @@ export function loadSecrets(config: Config, env: NodeJS.ProcessEnv): Secrets {
       details: { problems },
     })
   }
-  return { credentialSets, tillTokenHashes, adminTokenHash, values }
+  if (weak.length > 0) {
+    throw new TillbridgeError('CONFIG_INVALID', `${weak.length} token(s) too weak for provider.kind "vipps"`, {
+      details: { problems: weak },
+    })
+  }
+  return { credentialSets, tillTokenHashes, previousTillTokenHashes, adminTokenHash, values }
 }
 
 function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv): string {

@@ -8,9 +8,12 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 export class TillAuthenticator {
   readonly #digests: ReadonlyArray<{ tillId: string; digest: Buffer }>
 
-  /** `tokenHashes`: till id → SHA-256 (hex) of its token (Secrets.tillTokenHashes). */
-  constructor(tokenHashes: ReadonlyMap<string, string>) {
-    this.#digests = [...tokenHashes].map(([tillId, hex]) => ({ tillId, digest: Buffer.from(hex, 'hex') }))
+  /**
+   * `tokenHashes`: till id → SHA-256 (hex) of its token (Secrets.tillTokenHashes). `previous`:
+   * the old token of a till whose token is being rotated; both work until the old one is removed.
+   */
+  constructor(tokenHashes: ReadonlyMap<string, string>, previous: ReadonlyMap<string, string> = new Map()) {
+    this.#digests = [...tokenHashes, ...previous].map(([tillId, hex]) => ({ tillId, digest: Buffer.from(hex, 'hex') }))
   }
 
   /** The till whose token this is, or undefined. */

@@ -49,7 +49,9 @@ function toCustomerId(customer: Customer): CustomerId {
 export function toErrorFrame(err: unknown, id: string | undefined, log: Logger): ErrorFrame {
   const frame = (code: ErrorFrame['code'], message: string, retryable: boolean): ErrorFrame =>
     id === undefined ? { type: 'error', code, message, retryable } : { type: 'error', id, code, message, retryable }
-  if (err instanceof TillbridgeError) {
+  if (err instanceof TillbridgeError && err.code !== 'INTERNAL') {
+    // INTERNAL is a till code, but its message is an internal one ("Maximum call stack size
+    // exceeded"): it goes to the log under a reference, never to the till.
     if (isTillErrorCode(err.code)) return frame(err.code, err.message, err.retryable)
     if (err.code === 'STORAGE_FAILED') return frame('UNAVAILABLE', 'the journal cannot be written now', true)
     if (err.retryable) {

@@ -5,11 +5,13 @@ import type { AddressInfo, Socket } from 'node:net'
 import { WebSocketServer } from 'ws'
 import type { Config } from '../config/schema.js'
 import type { Logger } from '../log/logger.js'
+import { type RefusalCounter, Refusals } from '../log/refusals.js'
 import type { PaymentsApi } from '../payments/api.js'
 import { CLOSE, MAX_FRAME_BYTES, type ProviderStatus } from '../protocol/index.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
 import type { Component, ListenInfo } from '../shared/lifecycle.js'
 import type { ProviderHealth } from '../vipps/api.js'
+import { AddressAdmission } from './admission.js'
 import { TillAuthenticator } from './auth.js'
 import { TillSession } from './session.js'
 import { decideUpgrade, normaliseOrigin, type UpgradePolicy } from './upgrade.js'
@@ -20,12 +22,21 @@ export interface GatewayDeps {
   config: GatewayConfig
   /** Till id → SHA-256 (hex) of its token (Secrets.tillTokenHashes). */
   tillTokenHashes: ReadonlyMap<string, string>
+  /** Till id → SHA-256 of its previous token during a rotation (Secrets.previousTillTokenHashes). */
+  previousTillTokenHashes?: ReadonlyMap<string, string>
   payments: PaymentsApi
   /** Drives `welcome.provider` and `status` frames; without it the provider is always `ok`. */
   provider?: ProviderHealth
+  /** Told to tills in `provider.kind`, so a till can say when no money moves. */
+  providerKind?: 'vipps' | 'simulator'
   clock: Clock
   log: Logger
+  /** Counts each refusal in the metrics (tillbridge_refusals_total). */
+  countRefusal?: RefusalCounter
 }
+
+/** How often Node looks for requests past headersTimeoutMs (its default is 30 s). */
+const TIMEOUT_CHECK_MS = 500
 
 /** How long stop() waits for tills to close after 1001 before cutting them off. */
 const STOP_GRACE_MS = 1000
@@ -45,6 +56,10 @@ export class TillGateway implements Component {
   #policy: UpgradePolicy | undefined
   readonly #sessions = new Set<TillSession>()
   readonly #byTill = new Map<string, Set<TillSession>>()
+  /** Connections still waiting for hello, oldest first (a Set keeps insertion order). */
+  readonly #anonymous = new Set<TillSession>()
+  #addresses: AddressAdmission | undefined
+  #refusals: Refusals | undefined
   #unsubscribe: Array<() => void> = []
   #heartbeat: TimerHandle | undefined
   #stopping = false
@@ -60,20 +75,50 @@ export class TillGateway implements Component {
     this.#policy = {
       path: config.path,
       allowedOrigins: new Set(config.allowedOrigins.map(normaliseOrigin)),
-      auth: new TillAuthenticator(this.#deps.tillTokenHashes),
-      maxConnections: config.maxConnections,
+      auth: new TillAuthenticator(this.#deps.tillTokenHashes, this.#deps.previousTillTokenHashes),
     }
+    const addresses = new AddressAdmission(config, this.#deps.clock)
+    const refusals = new Refusals({
+      listener: 'gateway',
+      log,
+      clock: this.#deps.clock,
+      ...(this.#deps.countRefusal ? { count: this.#deps.countRefusal } : {}),
+    })
+    this.#addresses = addresses
+    this.#refusals = refusals
+    const options = { connectionsCheckingInterval: TIMEOUT_CHECK_MS }
     const server = config.tls
-      ? createHttpsServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) })
-      : createHttpServer()
+      ? createHttpsServer({
+          ...options,
+          cert: readFileSync(config.tls.certFile),
+          key: readFileSync(config.tls.keyFile),
+        })
+      : createHttpServer(options)
     server.maxHeadersCount = 64
-    server.headersTimeout = 10_000
-    server.requestTimeout = 10_000
+    server.headersTimeout = config.headersTimeoutMs
+    server.requestTimeout = config.headersTimeoutMs
+    // Every socket, upgraded or not, counts here: room for the tills, the hello pool, and a margin.
+    server.maxConnections = config.maxConnections + config.maxAnonymous + config.maxSocketsPerAddress
+    server.on('drop', (data) => refusals.refuse('server_full', { remote: data?.remoteAddress }))
+    server.on('connection', (socket: Socket) => {
+      const remote = socket.remoteAddress ?? 'unknown'
+      if (!addresses.opened(remote)) {
+        refusals.refuse('address_sockets', { remote })
+        socket.destroy()
+        return
+      }
+      socket.once('close', () => addresses.closed(remote))
+    })
     server.on('request', (_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' }).end('tills connect with WebSocket\n')
     })
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.#onUpgrade(req, socket, head))
-    server.on('clientError', (_err, socket) => socket.destroy())
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        refusals.refuse('headers_timeout', { remote: (socket as Socket).remoteAddress })
+      }
+      socket.destroy()
+    })
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: MAX_FRAME_BYTES,
@@ -145,11 +190,22 @@ export class TillGateway implements Component {
     socket.on('error', (err) => log.debug('till upgrade socket error', { err: err.message }))
     const policy = this.#policy
     const wss = this.#wss
-    if (!policy || !wss) return void socket.destroy()
-    const decision = decideUpgrade(req, policy, { connections: this.#sessions.size, stopping: this.#stopping })
-    const facts = { remote: req.socket.remoteAddress, origin: req.headers.origin }
+    const addresses = this.#addresses
+    const refusals = this.#refusals
+    if (!policy || !wss || !addresses || !refusals) return void socket.destroy()
+    const remote = req.socket.remoteAddress ?? 'unknown'
+    const facts = { remote, origin: req.headers.origin }
+    const wait = addresses.backoffLeft(remote)
+    if (wait > 0) {
+      refusals.refuse('auth_backoff', facts)
+      refuse(socket, 429, `too many failed authentications; try again in ${Math.ceil(wait / 1000)} s`)
+      return
+    }
+    const decision = decideUpgrade(req, policy, { stopping: this.#stopping })
     if (!decision.accept) {
-      log.warn('till upgrade refused', { status: decision.status, reason: decision.reason, ...facts })
+      if (decision.status === 401) addresses.failed(remote)
+      const why = { why: decision.reason, status: decision.status, ...facts }
+      refusals.refuse(`upgrade_${decision.status}`, why, 'till upgrade refused')
       refuse(socket, decision.status, decision.reason)
       return
     }
@@ -163,16 +219,52 @@ export class TillGateway implements Component {
         clock: this.#deps.clock,
         log,
         limits: this.#deps.config,
-        onReady: (s) => this.#register(s),
+        refusals,
+        admit: (tillId) => this.#admit(tillId),
+        onAuthFailed: () => addresses.failed(remote),
+        onReady: (s) => {
+          addresses.succeeded(remote)
+          this.#register(s)
+        },
         onClosed: (s) => this.#unregister(s),
       })
       this.#sessions.add(session)
+      if (decision.tillId === undefined) this.#addAnonymous(session)
       session.start()
       if (this.#stopping) session.close(CLOSE.GOING_AWAY, 'daemon stopping')
     })
   }
 
+  /**
+   * The hello pool is small and never refuses a newcomer: when it is full the oldest waiting
+   * socket goes. A real till says hello within a round trip, so holding sockets open cannot keep
+   * it out; a till that authenticates in the upgrade header never enters the pool at all.
+   */
+  #addAnonymous(session: TillSession): void {
+    const { maxAnonymous } = this.#deps.config
+    this.#anonymous.add(session)
+    for (const oldest of this.#anonymous) {
+      if (this.#anonymous.size <= maxAnonymous) break
+      this.#anonymous.delete(oldest)
+      this.#refusals?.refuse('anonymous_evicted', {})
+      // Not 4401: the till's token may be fine, so it must reconnect rather than give up.
+      oldest.close(CLOSE.TRY_AGAIN_LATER, 'too many connections waiting for hello')
+    }
+  }
+
+  /** Room for one more authenticated connection of this till? Its own older ones make room. */
+  #admit(tillId: string): string | undefined {
+    const { maxConnections, maxConnectionsPerTill } = this.#deps.config
+    const own = this.#byTill.get(tillId)?.size ?? 0
+    if (own >= maxConnectionsPerTill) return undefined
+    let total = 0
+    for (const set of this.#byTill.values()) total += set.size
+    return total >= maxConnections ? `gateway.maxConnections (${maxConnections}) reached` : undefined
+  }
+
+  /** Newest wins: past gateway.maxConnectionsPerTill the till's oldest connection is closed. */
   #register(session: TillSession): void {
+    this.#anonymous.delete(session)
     const tillId = session.tillId as string
     let set = this.#byTill.get(tillId)
     if (!set) {
@@ -180,10 +272,17 @@ export class TillGateway implements Component {
       this.#byTill.set(tillId, set)
     }
     set.add(session)
+    for (const oldest of set) {
+      if (set.size <= this.#deps.config.maxConnectionsPerTill) break
+      set.delete(oldest)
+      this.#refusals?.refuse('till_cap_replaced', { tillId })
+      oldest.close(CLOSE.POLICY, 'replaced by a newer connection of this till')
+    }
   }
 
   #unregister(session: TillSession): void {
     this.#sessions.delete(session)
+    this.#anonymous.delete(session)
     if (this.#sessions.size === 0) for (const resolve of this.#drainWaiters.splice(0)) resolve()
     const tillId = session.tillId
     if (tillId === undefined) return
@@ -205,11 +304,12 @@ export class TillGateway implements Component {
   }
 
   #providerStatus(): ProviderStatus {
-    const provider = this.#deps.provider
-    if (!provider) return { state: 'ok' }
+    const { provider, providerKind } = this.#deps
+    const kind = providerKind === undefined ? {} : { kind: providerKind }
+    if (!provider) return { state: 'ok', ...kind }
     return provider.detail === undefined
-      ? { state: provider.state }
-      : { state: provider.state, detail: provider.detail }
+      ? { state: provider.state, ...kind }
+      : { state: provider.state, detail: provider.detail, ...kind }
   }
 
   #broadcastStatus(): void {

@@ -1,5 +1,6 @@
 import type { RawData, WebSocket } from 'ws'
 import type { Logger } from '../log/logger.js'
+import type { Refusals } from '../log/refusals.js'
 import type { PaymentsApi } from '../payments/api.js'
 import type { TillEvent } from '../payments/types.js'
 import {
@@ -34,6 +35,12 @@ export interface SessionDeps {
   clock: Clock
   log: Logger
   limits: SessionLimits
+  /** Counts and logs (throttled) every refusal: failed hello, rate limit, flooding. */
+  refusals: Refusals
+  /** Asked after the token checked out, before `welcome`: a reason when there is no room. */
+  admit: (tillId: string) => string | undefined
+  /** A hello with a wrong or missing token, or none in time. */
+  onAuthFailed: () => void
   /** Called once the till is authenticated and welcomed. */
   onReady: (session: TillSession) => void
   onClosed: (session: TillSession) => void
@@ -55,6 +62,7 @@ export class TillSession {
   #events: EventStream | undefined
   #helloTimer: TimerHandle | undefined
   #strikes = 0
+  #flooded = false
   #ackedSeq = -1
   /** Requests taken and not yet answered. */
   readonly #inflight = new Set<Promise<void>>()
@@ -95,7 +103,7 @@ export class TillSession {
     // 'error'); with it, ws closes just this connection (1009, 1007) and the daemon lives.
     ws.on('error', (err) => this.#deps.log.warn('till socket error', { tillId: this.#tillId, err: err.message }))
     this.#helloTimer = clock.setTimeout(() => {
-      if (this.#state === 'hello') this.#refuse('no hello in time')
+      if (this.#state === 'hello') this.#refuse('no hello in time', 'hello_timeout')
     }, limits.helloTimeoutMs)
   }
 
@@ -140,7 +148,8 @@ export class TillSession {
   }
 
   #onMessage(data: RawData, isBinary: boolean): void {
-    if (this.#state === 'closed') return
+    // Frames still in flight from a till closed for flooding cost nothing.
+    if (this.#state === 'closed' || this.#flooded) return
     if (isBinary) {
       this.#deps.log.warn('till sent a binary frame', { tillId: this.#tillId })
       this.close(CLOSE.UNSUPPORTED_DATA, 'text frames only')
@@ -154,11 +163,15 @@ export class TillSession {
         this.#refuse(parsed.ok ? 'the first frame must be hello' : `the first frame must be hello: ${parsed.message}`)
       return
     }
-    if (parsed.ok && parsed.frame.type === 'ack') {
-      this.#onAck(parsed.frame.seq)
+    if (parsed.ok && parsed.frame.type === 'ack' && this.#ackAdvances(parsed.frame.seq)) {
+      this.#applyAck(parsed.frame.seq)
       return
     }
     if (!this.#withinRate(parsed.ok ? parsed.frame : undefined)) return
+    if (parsed.ok && parsed.frame.type === 'ack') {
+      this.#onOtherAck(parsed.frame.seq)
+      return
+    }
     if (!parsed.ok) {
       this.#deps.log.info('invalid till frame', { tillId: this.#tillId, problem: parsed.message })
       this.#send(toErrorFrame(invalid(parsed.message), parsed.id, this.#deps.log))
@@ -192,7 +205,16 @@ export class TillSession {
     const tokenTillId = hello.token === undefined ? undefined : auth.authenticate(hello.token)
     const tillId = headerTillId ?? tokenTillId
     if (tillId === undefined || (hello.token !== undefined && tokenTillId !== tillId)) {
-      this.#refuse(hello.token === undefined ? 'no till token' : 'unknown till token')
+      this.#refuse(hello.token === undefined ? 'no till token' : 'unknown till token', 'auth_failed')
+      return
+    }
+    const full = this.#deps.admit(tillId)
+    if (full !== undefined) {
+      this.#deps.refusals.refuse('connections_full', { tillId, reason: full })
+      const message = `${full}; reconnect later`
+      this.#send({ type: 'error', code: 'UNAVAILABLE', message, retryable: true })
+      this.close(CLOSE.POLICY, 'too many connections')
+      this.#state = 'closed'
       return
     }
     const lastSeq = payments.lastSeq(tillId)
@@ -217,36 +239,55 @@ export class TillSession {
     this.#pumpSafely()
   }
 
-  #onAck(seq: number): void {
-    const tillId = this.#tillId as string
+  /**
+   * An ack that moves forward through events this connection was sent. Those are bounded by what
+   * the daemon itself sent, so they never count against the rate: a till working through a
+   * backlog of 1,000 events must not be cut off for acking each one.
+   */
+  #ackAdvances(seq: number): boolean {
+    return seq > this.#ackedSeq && seq <= (this.#events?.cursor ?? 0)
+  }
+
+  /** Any other ack (stale, repeated, ahead of what was sent) has passed the rate limit. */
+  #onOtherAck(seq: number): void {
     if (seq <= this.#ackedSeq) return
     const { payments, log } = this.#deps
     try {
-      if (seq > payments.lastSeq(tillId)) {
+      if (seq > payments.lastSeq(this.#tillId as string)) {
         this.#send(toErrorFrame(invalid(`seq: ${seq} is beyond the last event`), undefined, log))
         return
       }
-      payments.ack(tillId, seq)
-      this.#ackedSeq = seq
     } catch (err) {
       this.#send(toErrorFrame(err, undefined, log))
+      return
+    }
+    this.#applyAck(seq)
+  }
+
+  #applyAck(seq: number): void {
+    try {
+      this.#deps.payments.ack(this.#tillId as string, seq)
+      this.#ackedSeq = seq
+    } catch (err) {
+      this.#send(toErrorFrame(err, undefined, this.#deps.log))
     }
   }
 
-  /** Requests and bad frames count against the rate; a till that keeps flooding is closed. */
+  /** Requests, bad frames and acks count against the rate; a till that keeps flooding is closed. */
   #withinRate(frame: TillFrame | undefined): boolean {
     if (this.#bucket.take()) {
       this.#strikes = 0
       return true
     }
     this.#strikes += 1
-    const { log, limits } = this.#deps
+    const { refusals, limits } = this.#deps
     if (this.#strikes > limits.maxRequestsPerSecond) {
-      log.warn('till closed for flooding', { tillId: this.#tillId })
+      refusals.refuse('flooding', { tillId: this.#tillId })
+      this.#flooded = true
       this.close(CLOSE.POLICY, 'too many requests')
       return false
     }
-    if (this.#strikes === 1) log.warn('till rate limited', { tillId: this.#tillId })
+    refusals.refuse('rate_limited', { tillId: this.#tillId })
     const id = frame && 'id' in frame ? frame.id : undefined
     const message = `more than ${limits.maxRequestsPerSecond} requests per second; slow down`
     this.#send(
@@ -266,8 +307,9 @@ export class TillSession {
   }
 
   /** Closes with 4401 after telling the till why. */
-  #refuse(reason: string): void {
-    this.#deps.log.warn('till authentication failed', { reason })
+  #refuse(reason: string, counted: 'auth_failed' | 'hello_timeout' = 'auth_failed'): void {
+    this.#deps.refusals.refuse(counted, { reason })
+    this.#deps.onAuthFailed()
     this.#send({ type: 'error', code: 'UNAUTHENTICATED', message: reason, retryable: false })
     this.close(CLOSE.UNAUTHENTICATED, 'unauthenticated')
     this.#state = 'closed'

@@ -10,11 +10,9 @@ export interface UpgradePolicy {
   /** Normalised origins (scheme://host[:port]). */
   allowedOrigins: ReadonlySet<string>
   auth: TillAuthenticator
-  maxConnections: number
 }
 
 export interface UpgradeState {
-  connections: number
   stopping: boolean
 }
 
@@ -40,9 +38,6 @@ export function decideUpgrade(
   if (token !== undefined) {
     tillId = token === null ? undefined : policy.auth.authenticate(token)
     if (tillId === undefined) return { accept: false, status: 401, reason: 'unknown till token' }
-  }
-  if (state.connections >= policy.maxConnections) {
-    return { accept: false, status: 503, reason: 'too many connections' }
   }
   return { accept: true, tillId }
 }

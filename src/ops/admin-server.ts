@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo, Socket } from 'node:net'
 import type { Logger } from '../log/logger.js'
+import { Refusals } from '../log/refusals.js'
+import type { Clock } from '../shared/clock.js'
 import type { Component, ListenInfo } from '../shared/lifecycle.js'
 import { adminTokenMatches } from './admin-auth.js'
 import type { DaemonMetrics } from './metrics.js'
@@ -15,7 +19,17 @@ export interface AdminServerOptions {
   sources: StatusSources
   metrics: DaemonMetrics
   log: Logger
+  clock: Clock
+  /** Serve https:// with this certificate (admin.tls). */
+  tls?: { certFile: string; keyFile: string } | undefined
+  /** Sockets open at once; more are dropped (admin.maxConnections). */
+  maxConnections: number
+  /** Time a request has to arrive whole (admin.headersTimeoutMs). */
+  headersTimeoutMs: number
 }
+
+/** How often Node looks for requests past their timeout (its default is 30 s). */
+const TIMEOUT_CHECK_MS = 500
 
 const SECURITY_HEADERS = {
   'cache-control': 'no-store',
@@ -34,6 +48,7 @@ export class AdminServer implements Component {
   readonly name = 'admin'
   readonly #o: AdminServerOptions
   #server: Server | undefined
+  #refusals: Refusals | undefined
 
   constructor(options: AdminServerOptions) {
     this.#o = options
@@ -41,7 +56,7 @@ export class AdminServer implements Component {
 
   get url(): string | undefined {
     const address = this.#server?.address() as AddressInfo | null | undefined
-    return address ? `http://${this.#o.host}:${address.port}` : undefined
+    return address ? `${this.#o.tls ? 'https' : 'http'}://${this.#o.host}:${address.port}` : undefined
   }
 
   listening(): ListenInfo[] {
@@ -50,12 +65,30 @@ export class AdminServer implements Component {
   }
 
   async start(): Promise<void> {
-    const server = createServer((req, res) => {
+    const { tls, log, clock, metrics } = this.#o
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       this.#handle(req, res).catch((err: unknown) => {
-        this.#o.log.error('admin request failed', { err, path: req.url })
+        log.error('admin request failed', { err, path: req.url })
         if (!res.headersSent) send(res, 500, 'application/json', JSON.stringify({ error: 'internal error' }))
       })
+    }
+    const options = { connectionsCheckingInterval: TIMEOUT_CHECK_MS }
+    const server = tls
+      ? createHttpsServer({ ...options, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
+      : createServer(options, handler)
+    // Half-sent requests must not pile up until the daemon runs out of file descriptors.
+    const refusals = new Refusals({ listener: 'admin', log, clock, count: (l, r) => metrics.countRefusal(l, r) })
+    server.headersTimeout = this.#o.headersTimeoutMs
+    server.requestTimeout = this.#o.headersTimeoutMs
+    server.maxConnections = this.#o.maxConnections
+    server.on('drop', (data) => refusals.refuse('server_full', { remote: data?.remoteAddress }))
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+        refusals.refuse('headers_timeout', { remote: (socket as Socket).remoteAddress })
+      }
+      socket.destroy()
     })
+    this.#refusals = refusals
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(this.#o.port, this.#o.host, () => {
@@ -90,6 +123,7 @@ export class AdminServer implements Component {
       return
     }
     if (!adminTokenMatches(req.headers.authorization, this.#o.tokenSha256)) {
+      this.#refusals?.refuse('unauthorized', { remote: req.socket.remoteAddress })
       const why = this.#o.tokenSha256 ? 'admin token required' : 'no admin token is configured (admin.token)'
       send(res, 401, 'application/json', JSON.stringify({ error: why }), {
         'www-authenticate': 'Basic realm="tillbridge", charset="UTF-8"',

@@ -1,6 +1,12 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { type StatusSnapshot, type StatusSources, takeSnapshot } from './status-snapshot.js'
 
+/** Counters kept elsewhere (a log sink, a journal) and read at scrape time. */
+export interface MetricCounts {
+  logLinesLost?: () => number
+  eventsExpired?: () => number
+}
+
 /**
  * Prometheus metrics. Gauges are read from the journal and the domains at scrape time (so they
  * always match the journal); provider calls are counted as they happen through `observeCall`.
@@ -10,11 +16,12 @@ export class DaemonMetrics {
   readonly registry = new Registry()
   readonly #calls: Counter<'operation' | 'outcome'>
   readonly #latency: Histogram<'operation'>
+  readonly #refusals: Counter<'listener' | 'reason'>
   readonly #sources: StatusSources
   /** One snapshot per scrape, shared by every gauge's collect(). */
   #scrape: StatusSnapshot | undefined
 
-  constructor(sources: StatusSources) {
+  constructor(sources: StatusSources, counts: MetricCounts = {}) {
     this.#sources = sources
     const snapshot = () => this.#scrape ?? takeSnapshot(sources)
     const r = [this.registry]
@@ -97,6 +104,35 @@ export class DaemonMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: r,
     })
+    new Counter({
+      name: 'tillbridge_log_lines_lost_total',
+      help: 'Log lines dropped because the log sink (stdout) was broken or full',
+      registers: r,
+      collect() {
+        this.reset()
+        this.inc(counts.logLinesLost?.() ?? 0)
+      },
+    })
+    new Counter({
+      name: 'tillbridge_events_expired_total',
+      help: 'Till events dropped unacked after payments.unackedEventRetentionDays',
+      registers: r,
+      collect() {
+        this.reset()
+        this.inc(counts.eventsExpired?.() ?? 0)
+      },
+    })
+    this.#refusals = new Counter({
+      name: 'tillbridge_refusals_total',
+      help: 'Connections, frames and requests refused by a limit or a failed authentication',
+      labelNames: ['listener', 'reason'],
+      registers: r,
+    })
+  }
+
+  /** One refused connection, frame or request at a listener (gateway, admin), by reason. */
+  countRefusal(listener: string, reason: string): void {
+    this.#refusals.inc({ listener, reason })
   }
 
   /** The Prometheus text exposition, gathered from one snapshot. */

@@ -24,10 +24,12 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   .st-captured, .st-refunded, .st-partially_refunded { color: #0a7d32; }
   .st-queued, .st-pending, .st-authorized, .st-cancelling { color: #b26b00; }
   .st-declined, .st-expired, .st-failed, .st-cancelled { color: #c0172b; }
+  .banner { background: #c0172b; color: #fff; font-weight: 600; padding: .6rem 1rem; border-radius: 8px; margin: .6rem 0; }
 </style>
 </head>
 <body>
 <h1>tillbridge <span id="version" class="muted"></span></h1>
+<div id="simulator-banner" class="banner" role="alert" hidden>SIMULATOR: provider.kind is "simulator"; no payment reaches Vipps and no money moves</div>
 <div class="muted">Updated <span id="now">–</span> · refreshes every 2 s <span id="fetch-state"></span></div>
 <h2>Health</h2>
 <div class="cards">
@@ -80,6 +82,7 @@ async function refresh() {
     $('ready').textContent = s.ready ? 'ready' : 'starting'
     $('ready').className = s.ready ? 'ok' : 'degraded'
     $('provider-kind').textContent = s.provider.kind
+    $('simulator-banner').hidden = s.provider.kind !== 'simulator'
     $('provider-state').textContent = s.provider.state
     $('provider-state').className = s.provider.state
     $('provider-detail').textContent = s.provider.detail || ''

@@ -16,6 +16,7 @@ function prepare(db: Db) {
     ack: db.prepare<[number, string]>(
       'UPDATE till_mailboxes SET acked_seq = MAX(acked_seq, MIN(?, last_seq)) WHERE till_id = ?',
     ),
+    expire: db.prepare<[number]>('DELETE FROM till_events WHERE created_at < ?'),
     prune: db.prepare<[string, string]>(
       'DELETE FROM till_events WHERE till_id = ? AND seq <= (SELECT acked_seq FROM till_mailboxes WHERE till_id = ?)',
     ),
@@ -50,6 +51,14 @@ export class Mailbox {
 
   lastSeq(tillId: string): number {
     return this.#q.lastSeq.get(tillId)?.seq ?? 0
+  }
+
+  /**
+   * Call inside a write transaction: drops events created before `before` that were never acked,
+   * so a till that never acks cannot grow the journal without bound. Returns how many went.
+   */
+  expire(before: number): number {
+    return this.#q.expire.run(before).changes
   }
 
   /** Call inside a write transaction: forgets every event up to seq (never beyond the last one given). */

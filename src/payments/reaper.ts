@@ -5,6 +5,8 @@ import type { PaymentsEngine } from './engine.js'
 
 export interface ReaperOptions {
   retentionDays: number
+  /** Events a till has not acked after this many days are dropped (payments.unackedEventRetentionDays). */
+  unackedEventRetentionDays: number
   /** node-cron expression (wall clock), e.g. "17 3 * * *". */
   pruneCron: string
 }
@@ -18,7 +20,8 @@ const CHUNK = 500
 /**
  * Prunes final payments (with their operations and timeline) once they are older than the
  * retention, never one younger than 72 h, never one with an operation still open. Acked events
- * are already gone (ack prunes them); the per-till seq counter is never pruned. Runs on node-cron
+ * are already gone (ack prunes them); events never acked go after unackedEventRetentionDays, so a
+ * till that never acks cannot fill the disk. The per-till seq counter is never pruned. Runs on node-cron
  * with noOverlap: a wall-clock job, not a timer.
  */
 export class Reaper implements Component {
@@ -27,6 +30,7 @@ export class Reaper implements Component {
   readonly #options: ReaperOptions
   readonly #log: Logger
   #task: ScheduledTask | undefined
+  #eventsExpired = 0
 
   constructor(engine: PaymentsEngine, options: ReaperOptions, log: Logger) {
     this.#engine = engine
@@ -53,9 +57,22 @@ export class Reaper implements Component {
     this.#task = undefined
   }
 
+  /** Unacked events dropped for age since start (tillbridge_events_expired_total). */
+  get eventsExpired(): number {
+    return this.#eventsExpired
+  }
+
   /** Deletes what may go; returns how many payments were pruned. */
   async prune(): Promise<number> {
     const { ledger, writer } = this.#engine.core
+    const expired = await writer.run((tx) =>
+      ledger.mailbox.expire(tx.now - this.#options.unackedEventRetentionDays * DAY),
+    )
+    if (expired > 0) {
+      this.#eventsExpired += expired
+      const days = this.#options.unackedEventRetentionDays
+      this.#log.warn('dropped till events never acked', { count: expired, unackedEventRetentionDays: days })
+    }
     let total = 0
     for (;;) {
       const n = await writer.run((tx) => {

@@ -71,6 +71,10 @@ export function createPayments(w: PaymentsWiring): PaymentsComponents {
     },
     ...(w.random ? { random: w.random } : {}),
   })
-  const reaper = new Reaper(engine, { retentionDays: p.retentionDays, pruneCron: p.pruneCron }, log)
+  const reaper = new Reaper(
+    engine,
+    { retentionDays: p.retentionDays, unackedEventRetentionDays: p.unackedEventRetentionDays, pruneCron: p.pruneCron },
+    log,
+  )
   return { engine, worker, reaper }
 }

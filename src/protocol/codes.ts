@@ -58,6 +58,8 @@ export const CLOSE = {
   POLICY: 1008,
   /** A frame larger than MAX_FRAME_BYTES. */
   TOO_BIG: 1009,
+  /** Added within version 1: too many sockets were waiting for hello and this was the oldest; reconnect. */
+  TRY_AGAIN_LATER: 1013,
   /** The daemon failed while setting up the connection (its log says why). */
   INTERNAL_ERROR: 1011,
   /** No hello in time, a wrong token, or another frame before welcome. */

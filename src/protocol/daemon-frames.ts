@@ -30,6 +30,10 @@ export const paymentSchema = z.strictObject({
 export const providerSchema = z.strictObject({
   state: z.enum(PROVIDER_STATES),
   detail: z.string().optional(),
+  kind: z
+    .enum(['vipps', 'simulator'])
+    .optional()
+    .describe('Added within version 1: "simulator" means no money moves; a till may say so'),
 })
 
 export const welcomeSchema = z.strictObject({

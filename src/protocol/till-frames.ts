@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_RECEIPT_CHARS, MAX_RECEIPT_DEPTH, nestedDeeperThan } from './depth.js'
 import {
   CAPTURE_MODES,
   chars,
@@ -42,6 +43,11 @@ export const createSchema = z
     capture: z.enum(CAPTURE_MODES, rule('must be "auto" or "manual"')).default('auto'),
     receipt: z
       .record(z.string(), z.unknown(), rule('must be an object (a Vipps Order Management receipt)'))
+      .refine((r) => !nestedDeeperThan(r, MAX_RECEIPT_DEPTH), `may nest at most ${MAX_RECEIPT_DEPTH} levels deep`)
+      .refine(
+        (r) => JSON.stringify(r).length <= MAX_RECEIPT_CHARS,
+        `must be at most ${MAX_RECEIPT_CHARS} characters as JSON`,
+      )
       .optional()
       .describe('A Vipps Order Management receipt'),
     metadata: metadataSchema.optional(),

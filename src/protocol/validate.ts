@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { type DaemonFrame, daemonFrameSchema } from './daemon-frames.js'
+import { MAX_FRAME_DEPTH, nestedDeeperThan } from './depth.js'
 import { TILL_FRAME_SCHEMAS, TILL_FRAME_TYPES, type TillFrame, type TillFrameType } from './till-frames.js'
 
 export type Parsed<T> =
@@ -23,6 +24,10 @@ export function parseTillFrame(text: string): Parsed<TillFrame> {
   }
   const record = value as Record<string, unknown>
   const id = typeof record.id === 'string' && record.id.length > 0 && record.id.length <= 64 ? record.id : undefined
+  if (nestedDeeperThan(value, MAX_FRAME_DEPTH)) {
+    const message = `a frame may nest objects and arrays at most ${MAX_FRAME_DEPTH} levels deep`
+    return withId({ ok: false, message }, id)
+  }
   const type = record.type
   if (typeof type !== 'string' || !Object.hasOwn(TILL_FRAME_SCHEMAS, type)) {
     const known = TILL_FRAME_TYPES.join(', ')

@@ -30,6 +30,11 @@ export interface SimulatorOptions {
   rateLimitScale?: number
   /** How many requests `GET /_sim/requests` keeps. @defaultValue 1000 */
   requestLogLimit?: number
+  /**
+   * Answer the control API (/_sim: full phone numbers, approve, faults) from any address, not only
+   * loopback. @defaultValue false
+   */
+  controlFromAnyAddress?: boolean
   /** Called with every answered request on a Vipps path (tests record exchanges with it). */
   onExchange?: (exchange: Exchange) => void
 }
@@ -55,7 +60,19 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     salesUnits: o.salesUnits ?? [defaultSalesUnit()],
     rateLimitScale: o.rateLimitScale ?? 1,
     requestLogLimit: o.requestLogLimit ?? 1000,
+    controlFromAnyAddress: o.controlFromAnyAddress ?? false,
     autoScanAfterMs: o.autoScanAfterMs,
     onExchange: o.onExchange,
   }
+}
+
+/**
+ * The control API approves payments and lists full phone numbers: only a peer on this machine
+ * may use it unless the simulator was told otherwise.
+ */
+export function controlAllowed(remoteAddress: string | undefined, fromAnyAddress: boolean): boolean {
+  if (fromAnyAddress) return true
+  if (remoteAddress === undefined) return false
+  const v4 = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice(7) : remoteAddress
+  return v4 === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)
 }

@@ -8,11 +8,11 @@ import { addControlRoutes } from './control-routes.js'
 import { addEpaymentRoutes } from './epayment-routes.js'
 import { Faults } from './faults.js'
 import { problemAnswer } from './guards.js'
-import { type Answer, readBody, type SimRequest, writeAnswer } from './http-io.js'
+import { type Answer, json, readBody, type SimRequest, writeAnswer } from './http-io.js'
 import { IdempotencyStore } from './idempotency.js'
 import { Ledger } from './ledger.js'
 import { addMerchantRoutes } from './merchant-routes.js'
-import { type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.js'
+import { controlAllowed, type ResolvedOptions, resolveOptions, type SimulatorOptions } from './options.js'
 import { PaymentLife } from './payment-life.js'
 import { addQrRoutes, PersonalQrCodes } from './personal-qr.js'
 import { Prng } from './prng.js'
@@ -148,6 +148,11 @@ export class Simulator implements Component {
       params: {},
     }
     if (simReq.path === '/_sim' || simReq.path.startsWith('/_sim/')) {
+      if (!controlAllowed(req.socket.remoteAddress, this.#options.controlFromAnyAddress)) {
+        const error = 'the control API answers only on loopback (simulator.controlFromAnyAddress allows more)'
+        this.#send(res, json(403, { error }))
+        return
+      }
       this.#send(res, rawBody === undefined ? this.#tooLarge(simReq) : await this.#route(this.#control, simReq))
       return
     }

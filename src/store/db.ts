@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { TillbridgeError } from '../shared/errors.js'
+import { ensurePrivateDirSync, ensurePrivateFileSync } from '../shared/private-files.js'
 
 export type Db = Database.Database
 
@@ -28,7 +28,7 @@ export interface OpenOptions {
  * told is accepted must survive that, so FULL is set on every open and read back to prove it.
  */
 export function openDatabase(path: string, options: OpenOptions): Db {
-  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:' && !options.readonly) createPrivately(path)
   const level = options.synchronous ?? 'FULL'
   let db: Db
   try {
@@ -54,6 +54,25 @@ export function openDatabase(path: string, options: OpenOptions): Db {
     throw storageError(`cannot set up journal ${path}`, err)
   }
   return db
+}
+
+/**
+ * The journal's folder 0700 and the file 0600 before SQLite opens it; SQLite gives the -wal and
+ * -shm files the database file's mode. A folder that cannot be written is a storage problem
+ * (exit 74, naming the path), not a bug.
+ */
+function createPrivately(path: string): void {
+  const dir = dirname(path)
+  try {
+    ensurePrivateDirSync(dir)
+  } catch (err) {
+    throw storageError(`cannot create the journal folder ${dir}`, err)
+  }
+  try {
+    ensurePrivateFileSync(path)
+  } catch (err) {
+    throw storageError(`cannot create the journal ${path} (is ${dir} writable?)`, err)
+  }
 }
 
 /** True for errors after which the outcome of a write is unknown: the daemon must stop. */

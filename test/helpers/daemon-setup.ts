@@ -56,6 +56,8 @@ export function writeDaemonSetup(o: DaemonSetupOptions): DaemonSetup {
     gateway: {
       port: o.gatewayPort,
       maxConnections: o.tills.length + 50,
+      // Every test till connects from 127.0.0.1: one address for the whole store.
+      maxSocketsPerAddress: o.tills.length + 50,
       maxRequestsPerSecond: 1000,
       tills: o.tills.map((t) => ({ id: t.id, tokenSha256: sha256Hex(t.token) })),
       ...o.gateway,

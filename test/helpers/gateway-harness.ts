@@ -24,8 +24,12 @@ export interface HarnessOptions {
   payments?: PaymentsApi
   provider?: ProviderHealth
   clock?: Clock
+  /** Receives every refusal the gateway counts (the daemon passes its metrics here). */
+  countRefusal?: (listener: string, reason: string) => void
   /** Default: till-a and till-b with TOKENS. */
   tillTokenHashes?: ReadonlyMap<string, string>
+  /** Old tokens still valid during a rotation. */
+  previousTillTokenHashes?: ReadonlyMap<string, string>
 }
 
 /** Starts a real gateway on 127.0.0.1 port 0 with two tills; stopped after each test. */
@@ -43,9 +47,11 @@ export function useGateway(): (options?: HarnessOptions) => Promise<GatewayHarne
       tillTokenHashes:
         options.tillTokenHashes ?? new Map(Object.entries(TOKENS).map(([id, token]) => [id, sha256Hex(token)])),
       payments,
+      ...(options.previousTillTokenHashes ? { previousTillTokenHashes: options.previousTillTokenHashes } : {}),
       ...(options.provider ? { provider: options.provider } : {}),
       clock: options.clock ?? createSystemClock(),
       log,
+      ...(options.countRefusal ? { countRefusal: options.countRefusal } : {}),
     })
     await gateway.start()
     const { port } = gateway.address()

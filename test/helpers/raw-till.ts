@@ -4,6 +4,8 @@ import type { DaemonFrame } from '../../src/protocol/index.js'
 export interface RawTillOptions {
   headers?: Record<string, string>
   origin?: string
+  /** A loopback address of 127.0.0.0/8 to connect from, so tests can play several peers. */
+  localAddress?: string
 }
 
 /**
@@ -36,6 +38,7 @@ export class RawTill {
     const ws = new WebSocket(url, {
       headers: options.headers ?? {},
       ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     })
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new RawTill(ws)))

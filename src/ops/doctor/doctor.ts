@@ -6,6 +6,7 @@ import { checkClockSkew, type DateSample, sampleDates } from './clock-skew.js'
 import { checkConfig, checkSecrets } from './config-checks.js'
 import { checkDiskSpace, type FreeSpaceFn } from './disk.js'
 import { checkJournalIntegrity, checkWalSize } from './journal.js'
+import { checkSecurity } from './security-checks.js'
 import { checkSalesUnit, checkTokens } from './vipps-checks.js'
 
 export interface DoctorDeps {
@@ -43,6 +44,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
 
   const { result: secretsResult, secrets } = checkSecrets(config, deps.env)
   results.push(secretsResult)
+  results.push(...checkSecurity(config))
   if (secrets) {
     const samples: DateSample[] = []
     const fetch = sampleDates(deps.fetch, deps.clock, samples)

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { chmod, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type ScheduledTask, schedule } from 'node-cron'
 import type { Logger } from '../../log/logger.js'
 import type { Clock, TimerHandle } from '../../shared/clock.js'
 import type { Component } from '../../shared/lifecycle.js'
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../../shared/private-files.js'
 import { discrepancyCount } from './compare.js'
 import { previousDay } from './day.js'
 import { formatReconcileCsv, formatReconcileText } from './format.js'
@@ -110,13 +111,19 @@ export class NightlyReconcile implements Component {
   }
 
   async #write(date: string, report: ReconcileReport): Promise<void> {
-    await mkdir(this.#o.dir, { recursive: true })
+    await ensurePrivateDir(this.#o.dir)
     const file = this.fileOf(date)
-    // Written aside and renamed, so a half-written report never counts as done.
-    await writeFile(`${file.replace(/\.csv$/, '.txt')}.tmp`, formatReconcileText(report))
-    await rename(`${file.replace(/\.csv$/, '.txt')}.tmp`, file.replace(/\.csv$/, '.txt'))
-    await writeFile(`${file}.tmp`, formatReconcileCsv(report))
-    await rename(`${file}.tmp`, file)
+    // Written aside and renamed, so a half-written report never counts as done; 0600 whatever
+    // the umask, since a report lists amounts and references.
+    const text = file.replace(/\.csv$/, '.txt')
+    for (const [target, body] of [
+      [text, formatReconcileText(report)],
+      [file, formatReconcileCsv(report)],
+    ] as const) {
+      await writeFile(`${target}.tmp`, body, { mode: PRIVATE_FILE_MODE })
+      await chmod(`${target}.tmp`, PRIVATE_FILE_MODE)
+      await rename(`${target}.tmp`, target)
+    }
     const discrepancies = discrepancyCount(report)
     const facts = { date, file, payments: report.lines.length, discrepancies }
     if (discrepancies > 0) this.#o.log.warn('reconciliation found discrepancies', facts)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { sha256Hex } from '../../../src/config/secrets.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
 import type { ProviderState } from '../../../src/vipps/api.js'
 import { TOKENS, useGateway } from '../../helpers/gateway-harness.js'
@@ -55,12 +56,30 @@ describe('gateway handshake', () => {
     await allowed.next((f) => f.type === 'welcome')
   })
 
-  it('answers 404 off the configured path and 503 beyond maxConnections', async () => {
-    const { url } = await startGateway({ gateway: { maxConnections: 2 } })
+  it('accepts the old and the new token of a till during a rotation, both as the same till', async () => {
+    const { url } = await startGateway({
+      previousTillTokenHashes: new Map([['till-a', sha256Hex('old-token-of-a-0123456789')]]),
+    })
+    const viaOld = await RawTill.hello(url, { token: 'old-token-of-a-0123456789' })
+    const viaNew = await RawTill.hello(url, { token: TOKENS['till-a'] })
+    expect([viaOld.frames[0], viaNew.frames[0]]).toMatchObject([{ tillId: 'till-a' }, { tillId: 'till-a' }])
+    const other = await RawTill.connect(url)
+    other.send({ type: 'hello', token: 'old-token-of-b-0123456789' })
+    expect((await other.closed).code).toBe(4401)
+  })
+
+  it('answers 404 off the configured path', async () => {
+    const { url } = await startGateway()
     await expect(RawTill.connect(url.replace('/v1', '/v2'))).rejects.toThrow('HTTP 404')
-    await RawTill.connect(url)
-    await RawTill.connect(url)
-    await expect(RawTill.connect(url)).rejects.toThrow('HTTP 503')
+  })
+
+  it('beyond maxConnections refuses the newest till with UNAVAILABLE (retryable) and 1008', async () => {
+    const { url } = await startGateway({ gateway: { maxConnections: 1 } })
+    await RawTill.hello(url, { token: TOKENS['till-a'] })
+    const late = await RawTill.connect(url)
+    late.send({ type: 'hello', token: TOKENS['till-b'] })
+    expect((await late.closed).code).toBe(1008)
+    expect(late.frames).toEqual([expect.objectContaining({ type: 'error', code: 'UNAVAILABLE', retryable: true })])
   })
 
   it.each([

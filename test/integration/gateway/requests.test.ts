@@ -159,6 +159,46 @@ describe('gateway requests', () => {
     expect(logText()).toContain(`"ref":"${ref}"`)
   })
 
+  it('INTERNAL raised as a TillbridgeError is logged under a reference too, its message never sent', async () => {
+    const { till, payments, logText } = await setup()
+    payments.failWith = new TillbridgeError('INTERNAL', 'Maximum call stack size exceeded', { retryable: true })
+    const error = await till.request(create('deep'))
+    const message = (error as { message: string }).message
+    expect(message).toMatch(/^internal error \(ref [0-9a-f]{8}\)/)
+    expect(message).not.toContain('call stack')
+    const ref = /ref ([0-9a-f]{8})/.exec(message)?.[1]
+    const line = logText()
+      .split('\n')
+      .find((l) => l.includes(`"ref":"${ref}"`))
+    expect(line).toContain('Maximum call stack size exceeded')
+    expect(line).toContain('"level":"error"')
+  })
+
+  it('refuses a receipt nested 5,000 deep or over 32 KiB before anything is stored, and keeps serving', async () => {
+    const { till, payments } = await setup()
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`
+    till.send(
+      `{"type":"payment.create","id":"deep","key":"deep","amount":{"value":100,"currency":"NOK"},"flow":"qr","receipt":${deep}}`,
+    )
+    expect(await till.next((f) => f.type === 'error' && f.id === 'deep')).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: 'a frame may nest objects and arrays at most 16 levels deep',
+    })
+    const nine = JSON.parse(`${'{"a":'.repeat(9)}1${'}'.repeat(9)}`)
+    expect(await till.request(create('nine', { receipt: nine }))).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: 'receipt: may nest at most 8 levels deep',
+    })
+    const big = { orderLines: Array.from({ length: 400 }, (_, i) => ({ name: `line ${i} ${'x'.repeat(80)}` })) }
+    expect(await till.request(create('big', { receipt: big }))).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      message: 'receipt: must be at most 32768 characters as JSON',
+    })
+    expect(payments.writes).toBe(0)
+    const fine = { orderLines: [{ name: 'coffee', totalAmount: 100, unitInfo: { quantity: '1' } }] }
+    expect(await till.request(create('fine', { receipt: fine }))).toMatchObject({ type: 'result' })
+  })
+
   it('RATE_LIMITED (retryable) past the rate, then 1008 for a till that keeps flooding', async () => {
     const { till, url } = await setup({ gateway: { maxRequestsPerSecond: 5 } })
     const calm = await RawTill.hello(url, { token: TOKENS['till-a'] })

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import { chmodSync, closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { CheckResult } from '../../../src/ops/doctor/check.js'
@@ -38,7 +38,9 @@ describe('tillbridge doctor against Vipps (the simulator as provider.kind vipps)
     await runCliCaptured(['migrate', '--config', file])
     const { code, report, one } = await doctor(file)
     expect(code).toBe(0)
-    expect(report.summary).toEqual({ pass: 10, warn: 0, fail: 0, skip: 0 })
+    // The one warning: this test's Vipps is the simulator over plain http on loopback.
+    expect(report.summary).toEqual({ pass: 10, warn: 1, fail: 0, skip: 0 })
+    expect(one('security')).toMatchObject({ status: 'warn', finding: expect.stringMatching(/plain http/) })
     expect(one('token').finding).toMatch(/credential set "store": access token fetched/)
     expect(one('journal').finding).toMatch(/integrity_check ok/)
 
@@ -47,7 +49,7 @@ describe('tillbridge doctor against Vipps (the simulator as provider.kind vipps)
     for (const check of ['config', 'secrets', 'token', 'payments-allowed', 'push-allowed', 'capture-type', 'clock']) {
       expect(text.stdout).toMatch(new RegExp(`^PASS  ${check} `, 'm'))
     }
-    expect(text.stdout).toMatch(/10 passed, 0 warning\(s\), 0 failed, 0 skipped/)
+    expect(text.stdout).toMatch(/10 passed, 1 warning\(s\), 0 failed, 0 skipped/)
   })
 
   it('refused keys fail naming the credential set, never printing a key; the sales unit is skipped', async () => {
@@ -172,6 +174,25 @@ describe('tillbridge doctor: local checks', () => {
     expect(one('payments-allowed').subject).toBe('123456')
     expect(one('clock').status).toBe('pass')
     expect(one('journal').status).toBe('warn')
+    expect(one('security')).toMatchObject({
+      status: 'warn',
+      finding: expect.stringMatching(/^SIMULATOR: .*no money moves/),
+    })
+  })
+
+  it('warns about secret files and a journal that other users can read', async () => {
+    const dir = tempDir()
+    const { file, journal } = writeVippsConfig(dir, { baseUrl: 'https://vipps.example' })
+    await runCliCaptured(['migrate', '--config', file])
+    chmodSync(join(dir, 'client-secret'), 0o644)
+    chmodSync(journal, 0o644)
+    const { report } = await doctor(file)
+    const findings = report.results.filter((r) => r.check === 'permissions')
+    expect(findings.map((r) => [r.status, r.subject])).toEqual([
+      ['warn', join(dir, 'client-secret')],
+      ['warn', journal],
+    ])
+    expect(findings[0]?.fix).toBe(`chmod 0600 ${join(dir, 'client-secret')}`)
   })
 
   it('a damaged journal fails with the advice to stop the daemon and restore from backup', async () => {

@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type BrowserContext, chromium } from 'playwright-core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { App } from '../../../src/app/app.js'
+import { createContext } from '../../../src/app/context.js'
+import { configSchema } from '../../../src/config/schema.js'
+import { loadSecrets, sha256Hex } from '../../../src/config/secrets.js'
+import { createSilentLogger } from '../../../src/log/logger.js'
+import { AdminServer } from '../../../src/ops/admin-server.js'
 import { TILL_TOKENS, useOpsDaemon } from '../../helpers/ops-daemon.js'
 import { RawTill } from '../../helpers/raw-till.js'
 import { useSimulator } from '../../helpers/simulator.js'
@@ -73,6 +79,8 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium', () => {
     const text = (selector: string) => page.locator(selector).innerText()
     expect(await text('#ready')).toBe('ready')
     expect(await text('#provider-state')).toBe('ok')
+    // provider.kind is vipps here: no simulator banner.
+    expect(await page.locator('#simulator-banner').isHidden()).toBe(true)
     expect(await text('#token')).toMatch(/^(59|60) min left$/)
     expect(await text('#fetch-state')).toBe('')
     const tills = await page.locator('#tills tr').allInnerTexts()
@@ -101,5 +109,28 @@ describe.skipIf(!haveChromium)('the status page in headless Chromium', () => {
     await page.screenshot({ path: shot, fullPage: true })
     expect(statSync(shot).size).toBeGreaterThan(10_000)
     two.close()
+  })
+
+  it('shows the simulator banner when provider.kind is simulator', { timeout: 60_000 }, async () => {
+    const config = configSchema.parse({
+      journal: { path: join(tempDir(), 'j.db') },
+      gateway: { port: 0 },
+      provider: { kind: 'simulator' },
+      simulator: { port: 0 },
+      admin: { port: 0, tokenSha256: sha256Hex('ops-admin-token') },
+      reconcile: { enabled: false },
+    })
+    const app = new App(createContext(config, loadSecrets(config, {}), { log: createSilentLogger() }))
+    await app.start()
+    try {
+      const admin = app.context.components.find((c): c is AdminServer => c instanceof AdminServer)
+      const page = await (await browser()).newPage()
+      await page.goto(`${admin?.url}/`)
+      await page.locator('#provider-kind').filter({ hasText: 'simulator' }).waitFor()
+      expect(await page.locator('#simulator-banner').isVisible()).toBe(true)
+      expect(await page.locator('#simulator-banner').innerText()).toMatch(/^SIMULATOR: .*no money moves$/)
+    } finally {
+      await app.stop()
+    }
   })
 })

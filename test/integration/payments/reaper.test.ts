@@ -89,4 +89,26 @@ describe('pruning', () => {
     await settle(h)
     expect(h.engine.eventsAfter('till-1', 0, 100)).toEqual([])
   })
+
+  it('drops events a till never acked after unackedEventRetentionDays, counts them, and keeps younger ones', async () => {
+    const clock = new ManualClock()
+    const provider = new FakeEpayment()
+    h = await startPayments({ dir: tempDir(), provider, clock, payments: { unackedEventRetentionDays: 2 } })
+    await h.engine.create('till-1', pushPayment('old'))
+    await settle(h)
+    const oldEvents = h.engine.eventsAfter('till-1', 0, 100).length
+    expect(oldEvents).toBeGreaterThan(0)
+    clock.stepWall(2 * DAY + 1000)
+    await h.engine.create('till-1', pushPayment('young', '4791234562'))
+    await settle(h)
+    const before = h.engine.eventsAfter('till-1', 0, 100).length
+
+    await h.reaper.prune()
+    const left = h.engine.eventsAfter('till-1', 0, 100)
+    expect(left.length).toBe(before - oldEvents)
+    expect(left.every((e) => e.payment.key === 'young')).toBe(true)
+    expect(h.reaper.eventsExpired).toBe(oldEvents)
+    // seq still rises from where it was: the dropped events leave a gap, never a reused number.
+    expect(h.engine.lastSeq('till-1')).toBe(before)
+  })
 })

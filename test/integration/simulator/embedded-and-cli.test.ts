@@ -16,6 +16,7 @@ const tempDir = useTempDir()
 const noSecrets: Secrets = {
   credentialSets: new Map(),
   tillTokenHashes: new Map(),
+  previousTillTokenHashes: new Map(),
   adminTokenHash: undefined,
   values: [],
 }

@@ -16,7 +16,7 @@ describe('loadSecrets', () => {
     writeFileSync(join(dir, 'id'), 'client-id-1\n')
     writeFileSync(join(creds, 'secret'), 'client-secret-1')
     writeFileSync(join(creds, 'key'), 'sub-key-1')
-    writeFileSync(join(creds, 'till'), 'till-token-1')
+    writeFileSync(join(creds, 'till'), 'till-token-1-0123456789abcdef')
     const config = configSchema.parse({
       provider: {
         kind: 'vipps',
@@ -38,7 +38,7 @@ describe('loadSecrets', () => {
       clientSecret: 'client-secret-1',
       subscriptionKey: 'sub-key-1',
     })
-    expect(secrets.tillTokenHashes.get('t1')).toBe(sha256Hex('till-token-1'))
+    expect(secrets.tillTokenHashes.get('t1')).toBe(sha256Hex('till-token-1-0123456789abcdef'))
     expect(JSON.stringify(config)).not.toContain('client-secret-1')
   })
 

@@ -9,8 +9,8 @@ const auth = new TillAuthenticator(
     ['till-2', sha256Hex('token-two')],
   ]),
 )
-const policy = { path: '/v1', allowedOrigins: new Set(['https://till-ui.example']), auth, maxConnections: 2 }
-const open = { connections: 0, stopping: false }
+const policy = { path: '/v1', allowedOrigins: new Set(['https://till-ui.example']), auth }
+const open = { stopping: false }
 const request = (headers: Record<string, string> = {}, url = '/v1') => ({ url, headers })
 
 describe('TillAuthenticator', () => {
@@ -52,8 +52,7 @@ describe('decideUpgrade', () => {
     [{ origin: 'null' }, '/v1', open, 403],
     [{}, '/v2', open, 404],
     [{}, '/v1/', open, 404],
-    [{}, '/v1', { connections: 2, stopping: false }, 503],
-    [{ authorization: 'Bearer token-one' }, '/v1', { connections: 0, stopping: true }, 503],
+    [{ authorization: 'Bearer token-one' }, '/v1', { stopping: true }, 503],
   ])('refuses %j at %s with %#: HTTP %s', (headers, url, state, status) => {
     expect(decideUpgrade(request(headers, url), policy, state)).toMatchObject({ accept: false, status })
   })

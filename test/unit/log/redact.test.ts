@@ -31,6 +31,35 @@ describe('log redaction', () => {
     expect(text()).toContain('+********67')
   })
 
+  it('keeps identifiers whole: digits inside a traceId, a UUID or a reference are not a phone number', () => {
+    const { log, text } = canaryLogger()
+    const traceId = '00-4bf92f3577b34da6a3ce929d0e0e4736-1234567890123456-01'
+    const uuid = '123e4567-e89b-12d3-a456-426614174000'
+    log.warn(`Vipps said 500 (traceId ${traceId}, request ${uuid}) for +${CANARY.phone}`, {
+      traceId: '4791234567001',
+      reference: 'tb-4791234567',
+      ref: '12345678901',
+      note: `call ${CANARY.phone} or 0047${CANARY.phone}`,
+    })
+    const line = JSON.parse(text())
+    expect(line.message).toContain(traceId)
+    expect(line.message).toContain(uuid)
+    expect(line.message).toContain('+********67')
+    expect(line.traceId).toBe('4791234567001')
+    expect(line.reference).toBe('tb-4791234567')
+    expect(line.ref).toBe('12345678901')
+    expect(line.note).toBe('call ********67 or ************67')
+  })
+
+  it('cuts a value nested deeper than 32 levels instead of recursing on', () => {
+    const { log, text } = canaryLogger()
+    let deep: Record<string, unknown> = { phoneNumber: CANARY.phone }
+    for (let i = 0; i < 5000; i++) deep = { a: deep }
+    log.info('deep', { deep })
+    expect(text()).toContain('[Too deep]')
+    expectNoCanary(text())
+  })
+
   it('masks canaries in nested metadata, by value and by key name', () => {
     const { log, text } = canaryLogger()
     log.warn('request', {
