@@ -167,7 +167,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   // The simulator first (the Vipps clients read its URL), then the journal, the clients, and the
   // payments engine with its worker and reaper.
   // The journal's lock before the journal: a second daemon must not even migrate it.
-  const runtime = overrides.runtime ?? { env: {}, pid: 0 }
   const ownsJournalFile = !overrides.db && config.journal.path !== ':memory:'
   const journalLock = ownsJournalFile
     ? new JournalLock({

@@ -12,6 +12,7 @@ const CLOSE_MEANINGS: Record<keyof typeof CLOSE, string> = {
   INVALID_UTF8: 'a text frame that is not UTF-8',
   POLICY: 'flooding requests (after RATE_LIMITED), or not reading what the daemon sends',
   TOO_BIG: `a frame over ${MAX_FRAME_BYTES / 1024} KiB`,
+  TRY_AGAIN_LATER: 'too many sockets were waiting for hello and this was the oldest; reconnect and send hello at once',
   INTERNAL_ERROR: 'the daemon failed while welcoming the till (an INTERNAL error frame comes first)',
   UNAUTHENTICATED: 'no hello in time, a wrong or missing token, or another frame before hello; do not retry in a loop',
 }
