@@ -51,10 +51,10 @@ install -m 0644 "$nodedir/LICENSE" "$app/node/LICENSE"
 install -D -m 0755 packaging/debian/tillbridge.sh "$pkg/usr/bin/tillbridge"
 # The unit of systemd/ with the carried Node.js; fail rather than ship a unit that runs another.
 install -d "$pkg/lib/systemd/system"
-sed 's#^ExecStart=/usr/bin/node #ExecStart=/opt/tillbridge/node/bin/node #; s#^Documentation=.*#Documentation=file:/usr/share/doc/tillbridge/README.md#' \
+sed 's#^ExecStart=\(/usr/bin/env node\|/usr/bin/node\) #ExecStart=/opt/tillbridge/node/bin/node #; s#^Documentation=.*#Documentation=file:/usr/share/doc/tillbridge/README.md#' \
   systemd/tillbridge.service >"$pkg/lib/systemd/system/tillbridge.service"
 grep -q '^ExecStart=/opt/tillbridge/node/bin/node ' "$pkg/lib/systemd/system/tillbridge.service" \
-  || { echo "package-deb: systemd/tillbridge.service has no ExecStart=/usr/bin/node line to point at the carried Node.js" >&2; exit 1; }
+  || { echo "package-deb: systemd/tillbridge.service has no ExecStart=/usr/bin/env node line to point at the carried Node.js" >&2; exit 1; }
 chmod 0644 "$pkg/lib/systemd/system/tillbridge.service"
 
 doc="$pkg/usr/share/doc/tillbridge"
