@@ -126,6 +126,11 @@ export const configSchema = z.strictObject({
       approveDelayMs: ms(600_000).default(1500),
       expiryMs: ms(86_400_000).default(600_000),
       autoScanAfterMs: ms(600_000).optional().describe('QR payments are scanned and approved after this'),
+      environment: z
+        .enum(['test', 'production'])
+        .default('test')
+        .describe('`test`: force-approve, no Management API; `production`: Management API, no test endpoints'),
+      processingWindowMs: ms(600_000).default(2000).describe('After an approval, a cancel gets 6250 for this long'),
     })
     .prefault({})
     .describe('The embedded simulator, used when provider.kind is `simulator`'),

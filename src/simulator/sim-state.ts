@@ -8,6 +8,7 @@ import type { ResolvedOptions } from './options.js'
 import type { PaymentLife } from './payment-life.js'
 import type { Prng } from './prng.js'
 import type { RateLimiter } from './rate-limit.js'
+import type { Refusals } from './refusals.js'
 import type { RequestLog } from './request-log.js'
 import type { SimClock } from './sim-clock.js'
 import type { WebhookDelivery } from './webhook-delivery.js'
@@ -30,6 +31,8 @@ export interface SimState {
   webhooks: WebhookRegistry
   deliveries: WebhookDelivery
   faults: Faults
+  /** Refusals scripted through POST /_sim/refusals. */
+  refusals: Refusals
   requests: RequestLog
   /** The simulator's own URL, valid once it listens. */
   baseUrl: () => string
