@@ -99,6 +99,12 @@ export const configSchema = z.strictObject({
         .default('simulator')
         .describe('`simulator` runs the built-in Vipps simulator in-process; `vipps` talks to baseUrl'),
       baseUrl: z.string().url().default('https://apitest.vipps.no'),
+      environment: z
+        .enum(['test', 'production'])
+        .optional()
+        .describe(
+          'Which Vipps host baseUrl is; default: production for api.vipps.no, else test (doctor skips Management off production)',
+        ),
       credentialSets: z.array(credentialSetSchema).default([]),
       salesUnits: z.array(salesUnitSchema).default([]),
       system: z

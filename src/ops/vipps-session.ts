@@ -77,6 +77,7 @@ export async function openVippsSession(
 /** The simulator says which host it plays; real Vipps' production host is api.vipps.no. */
 export function environmentOf(config: Config): 'test' | 'production' {
   if (config.provider.kind === 'simulator') return config.simulator.environment
+  if (config.provider.environment) return config.provider.environment
   try {
     return new URL(config.provider.baseUrl).hostname === 'api.vipps.no' ? 'production' : 'test'
   } catch {

@@ -71,9 +71,7 @@ export function addControlRoutes(router: Router, state: SimState): void {
       state.faults.clear()
       return { status: 204 }
     })
-    .add('GET', '/_sim/refusals', () =>
-      json(200, { armed: state.refusals.list(), answered: state.refusals.counts() }),
-    )
+    .add('GET', '/_sim/refusals', () => json(200, { armed: state.refusals.list(), answered: state.refusals.counts() }))
     .add('POST', '/_sim/refusals', (req) => {
       const armed = state.refusals.arm(parseBody(refusalSchema, parseJsonBody(req)))
       state.log.info('simulator refusal armed', { refusal: armed })
@@ -102,7 +100,9 @@ export function addControlRoutes(router: Router, state: SimState): void {
 function release(state: SimState, req: SimRequest): Answer {
   const payment = findPayment(state, req)
   if (payment.state !== 'AUTHORIZED') {
-    throw new VippsProblem(409, 'Conflict', { detail: `Payment ${payment.reference} is ${payment.state}, not AUTHORIZED` })
+    throw new VippsProblem(409, 'Conflict', {
+      detail: `Payment ${payment.reference} is ${payment.state}, not AUTHORIZED`,
+    })
   }
   payment.releasedEarly = true
   return json(200, ledgerView(payment))

@@ -61,8 +61,14 @@ export function operationOf(req: SimRequest): { operation: RefusalOperation; ref
   if (!m?.[1]) return undefined
   const reference = m[1]
   const tail = m[2]
-  if (method === 'GET') return tail === undefined ? { operation: 'get', reference } : tail === 'events' ? { operation: 'events', reference } : undefined
-  if (method === 'POST' && (tail === 'capture' || tail === 'cancel' || tail === 'refund')) return { operation: tail, reference }
+  if (method === 'GET')
+    return tail === undefined
+      ? { operation: 'get', reference }
+      : tail === 'events'
+        ? { operation: 'events', reference }
+        : undefined
+  if (method === 'POST' && (tail === 'capture' || tail === 'cancel' || tail === 'refund'))
+    return { operation: tail, reference }
   return undefined
 }
 
