@@ -73,6 +73,11 @@ export class TillRequests {
       captureDeadline: null,
       nextActionAt: tx.now,
       pollFailures: 0,
+      refusalOperation: null,
+      refusalCode: null,
+      refusalMessage: null,
+      refusalAt: null,
+      needsAttention: 0,
       createdAt: tx.now,
       updatedAt: tx.now,
     }
