@@ -2,7 +2,7 @@ import type { Db } from '../store/db.js'
 import type { OperationRecord, PaymentRecord } from './records.js'
 import type { OperationKind } from './references.js'
 
-const PAYMENT_COLUMNS = `id, till_id AS tillId, till_key AS tillKey, request_hash AS requestHash, msn, reference,
+export const PAYMENT_COLUMNS = `id, till_id AS tillId, till_key AS tillKey, request_hash AS requestHash, msn, reference,
   status, flow, capture_mode AS captureMode, amount, currency, customer, description, receipt, metadata,
   authorized, captured, refunded, cancelled, qr_url AS qrUrl, failure_code AS failureCode,
   failure_message AS failureMessage, send_deadline AS sendDeadline, capture_deadline AS captureDeadline,
