@@ -34,9 +34,7 @@ export function whatTheTillSees(row: PolicyRow): string {
     case 'endPayment':
       return '`status: failed`, `failure.code` = the code'
     case 'notFound':
-      return row.operation === 'create' || row.operation === '*'
-        ? 'the create: `expired` with `EXPIRED_BEFORE_SEND` if it never arrived; otherwise the status Vipps reports'
-        : 'the status Vipps reports'
+      return 'a create that never arrived: `expired` (`EXPIRED_BEFORE_SEND`); a capture, cancel or refund: `refusal` with the code'
     case 'releaseReservation':
       return '`cancelling`, then `cancelled`'
     case 'readBack':
