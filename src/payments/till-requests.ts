@@ -1,4 +1,5 @@
 import { modificationBody } from '../vipps/api.js'
+import { amountLimitProblem } from './amount-limits.js'
 import { createPaymentBody } from './create-body.js'
 import type { PaymentLedger } from './ledger.js'
 import { isLive } from './progress.js'
@@ -38,6 +39,8 @@ export class TillRequests {
   accept(tx: WriteContext, tillId: string, input: CreatePaymentInput): RequestResult {
     checkCreate(input)
     const { ledger, options } = this.#d
+    const outOfLimits = amountLimitProblem(input.amount)
+    if (outOfLimits) throw invalidField(outOfLimits)
     const hash = requestHash(input)
     const existing = ledger.repo.byTillKey(tillId, input.key)
     if (existing) {
