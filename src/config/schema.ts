@@ -1,4 +1,16 @@
 import { z } from 'zod'
+import { VERSION } from '../shared/version.js'
+
+/**
+ * A Vipps-System-* header value: HTTP header values are bytes, and fetch refuses anything outside
+ * Latin-1 on every request, so a non-ASCII value would make every call fail (retried forever).
+ * Refused here, as a config error (exit 78), instead.
+ */
+const systemHeader = z
+  .string()
+  .min(1)
+  .max(30)
+  .regex(/^[\x20-\x7E]+$/, 'must be printable ASCII (Vipps-System-* headers)')
 
 /**
  * The configuration schema: one source for validation, the `Config` type and the defaults.
@@ -109,10 +121,10 @@ export const configSchema = z.strictObject({
       salesUnits: z.array(salesUnitSchema).default([]),
       system: z
         .strictObject({
-          name: z.string().min(1).max(30).default('tillbridge'),
-          version: z.string().min(1).max(30).default('0.1.0'),
-          pluginName: z.string().min(1).max(30).default('tillbridge'),
-          pluginVersion: z.string().min(1).max(30).default('0.1.0'),
+          name: systemHeader.default('tillbridge'),
+          version: systemHeader.default(VERSION),
+          pluginName: systemHeader.default('tillbridge'),
+          pluginVersion: systemHeader.default(VERSION),
         })
         .prefault({})
         .describe('Vipps-System-* headers (each ≤ 30 characters)'),
