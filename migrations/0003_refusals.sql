@@ -8,3 +8,7 @@ ALTER TABLE payments ADD COLUMN refusal_at INTEGER;
 ALTER TABLE payments ADD COLUMN needs_attention INTEGER NOT NULL DEFAULT 0 CHECK (needs_attention IN (0, 1));
 
 CREATE INDEX payments_needing_attention ON payments (id) WHERE needs_attention = 1;
+
+-- How many HTTP requests a call sent (its retries and the resend after a token refresh included):
+-- Vipps' 5 modifications per reference per minute count requests, not calls. NULL: one.
+ALTER TABLE payment_timeline ADD COLUMN http_attempts INTEGER CHECK (http_attempts >= 0);

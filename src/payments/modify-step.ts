@@ -40,7 +40,17 @@ export async function runModification(d: StepDeps, p: PaymentRecord, op: Operati
   if (!marked) return
   const api = d.providerFor(p.msn)
   const request = { idempotencyKey: op.idempotencyKey, body: op.body }
-  const options = { signal: d.signal }
+  // Vipps counts requests: this call may send only what is left of this minute's allowance.
+  // A call counts as one request at least (a provider that does not report attempts, a request
+  // whose sending is in doubt): counting too many only waits, counting too few gets 429s.
+  let sent = 0
+  const options = {
+    signal: d.signal,
+    maxAttempts: d.options.modificationsPerMinute - recent.length,
+    onAttempt: () => {
+      sent++
+    },
+  }
   let answer: ModificationResponse
   try {
     answer =
@@ -53,7 +63,7 @@ export async function runModification(d: StepDeps, p: PaymentRecord, op: Operati
     if (d.signal.aborted) return
     const f = classifyFailure(OPERATION_NAME[kind], op.idempotencyKey, err)
     await d.writer.run((tx) => {
-      d.ledger.recordCall(tx, p.id, f.entry)
+      d.ledger.recordCall(tx, p.id, { ...f.entry, httpAttempts: Math.max(sent, 1) })
       const attempt = {
         lastHttpStatus: f.httpStatus ?? null,
         lastVippsCode: f.vippsCode ?? null,
@@ -98,6 +108,7 @@ export async function runModification(d: StepDeps, p: PaymentRecord, op: Operati
       idempotencyKey: op.idempotencyKey,
       httpStatus: 200,
       outcome: 'ok',
+      httpAttempts: Math.max(sent, 1),
     })
     d.ledger.changeOperation(tx, marked, { state: 'done', lastHttpStatus: 200 })
     const payment = fresh(d, p.id)
