@@ -8,7 +8,7 @@ import { addControlRoutes } from './control-routes.js'
 import { addEpaymentRoutes } from './epayment-routes.js'
 import { Faults } from './faults.js'
 import { problemAnswer, traceId } from './guards.js'
-import { type Answer, readBody, type SimRequest, writeAnswer } from './http-io.js'
+import { type Answer, header, readBody, type SimRequest, writeAnswer } from './http-io.js'
 import { IdempotencyStore } from './idempotency.js'
 import { Ledger } from './ledger.js'
 import { addMerchantRoutes } from './merchant-routes.js'
@@ -201,6 +201,11 @@ export class Simulator implements Component {
 
   /** A refusal scripted through /_sim/refusals: answered as Vipps shapes it, nothing done. */
   #scriptedRefusal(req: SimRequest): Answer | undefined {
+    // A request repeated under a key Vipps already answered gets that answer again, as at Vipps:
+    // the idempotency replay comes before anything else could refuse it.
+    const key = header(req, 'idempotency-key')
+    const msn = header(req, 'merchant-serial-number')
+    if (key && msn && this.#state.idempotency.has(msn, key)) return undefined
     const armed = this.#state.refusals.take(req)
     const operation = armed && operationOf(req)?.operation
     if (!armed || !operation) return undefined

@@ -92,6 +92,14 @@ describe('simulator: refusals as Vipps gives them', () => {
     expect(token.body).toMatchObject({ error: 'unauthorized_client', error_description: expect.any(String) })
   })
 
+  it('a request repeated under a key Vipps already answered gets its answer again, not the scripted refusal', async () => {
+    expect((await sim().createPayment()).status).toBe(201)
+    await script({ operation: 'create', code: '5080' })
+    expect((await sim().createPayment()).status).toBe(201)
+    const armed = await sim().control<{ armed: unknown[] }>('GET', '/refusals')
+    expect(armed.body.armed).toHaveLength(1)
+  })
+
   it('an unknown code, operation or a missing code and status is refused with 400 naming the field', async () => {
     const bad = [
       [{ operation: 'capture', code: '9999' }, 'code'],
