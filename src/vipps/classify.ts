@@ -9,7 +9,7 @@ import { policyFor, policyOperation } from './refusal-policy.js'
  */
 
 /** 408 is not in Vipps' list, but a repeat with the same key is safe by construction. */
-function isTransientStatus(status: number): boolean {
+export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 423 || status === 429
 }
 

@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.js'
 import { AttemptTimeout, DeadlineExceeded, linkedAbort } from './abort.js'
 import type { CallOptions } from './api.js'
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js'
-import { certainlyNotApplied, classifyStatus, classifyThrown } from './classify.js'
+import { certainlyNotApplied, classifyStatus, classifyThrown, isTransientStatus } from './classify.js'
 import { ProviderError } from './errors.js'
 import { callFetch, joinUrl, type SystemInfo, systemHeaders } from './headers.js'
 import type { HealthTracker } from './health.js'
@@ -153,7 +153,9 @@ export class VippsHttp {
         spec.operation,
         parseRetryAfter(answer.retryAfter, this.#o.clock.now()),
       )
-      throw error.retryable ? error : new AbortError(error)
+      // Within a call only transient statuses are sent again at once; a "try again later" refusal
+      // (6160, 6250, 6280) ends the call retryable, and the engine waits as the policy says.
+      throw error.retryable && isTransientStatus(answer.status) ? error : new AbortError(error)
     } catch (err) {
       if (err instanceof AbortError) throw err
       // The call is over (deadline or caller): no further attempt.

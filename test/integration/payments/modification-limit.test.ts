@@ -43,8 +43,9 @@ describe("Vipps' modification limit", () => {
     await expect.poll(() => h.engine.get('till-1', 'lim').status, { timeout: 5000 }).toBe('pending')
     expect((await sim().control('POST', `/payments/${payment.reference}/approve`)).status).toBe(200)
     await expect.poll(() => h.engine.get('till-1', 'lim').status, { timeout: 5000 }).toBe('authorized')
-    // Vipps is busy with this payment (6160) for a long while: every capture is refused and retried.
-    await sim().control('POST', '/refusals', { operation: 'capture', code: '6160', times: 1000 })
+    // The payment is locked (423) for a long while: every capture is refused and retried, within
+    // the call (a transient status) and by the engine.
+    await sim().control('POST', '/refusals', { operation: 'capture', status: 423, times: 1000 })
     await h.engine.capture('till-1', 'lim')
     await new Promise((resolve) => setTimeout(resolve, 4000))
     const captures = sim().exchanges.filter((e) => e.path.endsWith('/capture'))
