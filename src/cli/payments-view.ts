@@ -33,6 +33,16 @@ export function paymentJson(p: PaymentRecord) {
     customer: maskedCustomer(p.customer) ?? null,
     description: p.description,
     failure: p.failureCode ? { code: p.failureCode, message: p.failureMessage ?? '' } : null,
+    refusal:
+      p.refusalOperation && p.refusalAt !== null
+        ? {
+            operation: p.refusalOperation,
+            code: p.refusalCode ?? '',
+            message: p.refusalMessage ?? '',
+            at: new Date(p.refusalAt).toISOString(),
+          }
+        : null,
+    needsAttention: p.needsAttention === 1,
     createdAt: new Date(p.createdAt).toISOString(),
     updatedAt: new Date(p.updatedAt).toISOString(),
     nextActionAt: p.nextActionAt === null ? null : new Date(p.nextActionAt).toISOString(),
@@ -91,6 +101,12 @@ export function detailText(d: PaymentDetail, timeZone: string): string {
   if (customer) out.push(`  customer     ${customer}`)
   out.push(`  accepted     ${t(p.createdAt)}, last change ${t(p.updatedAt)} (${timeZone})`)
   if (p.nextActionAt !== null) out.push(`  next action  ${t(p.nextActionAt)}`)
+  if (p.refusalOperation && p.refusalAt !== null) {
+    const what = `${p.refusalOperation} refused by Vipps with ${p.refusalCode ?? '?'}: ${p.refusalMessage ?? ''}`
+    out.push(`  refusal      ${what} (${t(p.refusalAt)})`)
+  }
+  if (p.needsAttention === 1)
+    out.push('  ATTENTION    a person must look at this payment (see the refusal and operations)')
   out.push('', 'operations sent to Vipps:')
   if (d.operations.length === 0) out.push('  none')
   for (const op of d.operations) {

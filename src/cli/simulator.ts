@@ -10,7 +10,8 @@ import type { CliIo, Command } from './io.js'
 export const simulatorCommand: Command = {
   name: 'simulator',
   summary: 'run the Vipps MobilePay simulator on its own until SIGINT or SIGTERM',
-  usage: 'tillbridge simulator [--port N] [--host H] [--seed S] [--token-ttl SECONDS] [--control-from-any-address]',
+  usage:
+    'tillbridge simulator [--port N] [--host H] [--seed S] [--token-ttl SECONDS] [--environment test|production] [--control-from-any-address]',
   async run(args, io) {
     const { values } = parseFlags(args, {
       port: { type: 'string', short: 'p' },
@@ -18,7 +19,12 @@ export const simulatorCommand: Command = {
       seed: { type: 'string' },
       'token-ttl': { type: 'string' },
       'control-from-any-address': { type: 'boolean' },
+      environment: { type: 'string' },
     })
+    const environment = values.environment ?? 'test'
+    if (environment !== 'test' && environment !== 'production') {
+      throw new TillbridgeError('USAGE', `--environment must be test or production, got "${environment}"`)
+    }
     const simulator = new Simulator({
       clock: createSystemClock(),
       log: createLogger({ level: 'info', redactor: new Redactor() }),
@@ -27,6 +33,7 @@ export const simulatorCommand: Command = {
       seed: integerFlag('--seed', values.seed, -(2 ** 31), 2 ** 31 - 1) ?? 1,
       tokenTtlSeconds: integerFlag('--token-ttl', values['token-ttl'], 1, 86_400 * 365) ?? 3600,
       controlFromAnyAddress: values['control-from-any-address'] === true,
+      environment,
     })
     try {
       await simulator.start()
@@ -34,7 +41,7 @@ export const simulatorCommand: Command = {
       io.stderr(`tillbridge simulator: cannot listen: ${(err as Error).message}\n`)
       return EXIT.FAILURE
     }
-    io.stdout(banner(simulator.baseUrl))
+    io.stdout(banner(simulator.baseUrl, environment))
     await untilSignal(io)
     await simulator.stop()
     return EXIT.OK
@@ -51,16 +58,16 @@ function integerFlag(name: string, text: string | undefined, min: number, max: n
 }
 
 /** The demo keys are printed on purpose: they only open this simulator. */
-function banner(url: string): string {
+function banner(url: string, environment: string): string {
   const d = SIMULATOR_DEMO_CREDENTIALS
   return [
-    `tillbridge simulator listening on ${url}`,
+    `tillbridge simulator listening on ${url} (environment: ${environment})`,
     'Demo credentials (not secrets; they only open this simulator):',
     `  client_id                  ${d.clientId}`,
     `  client_secret              ${d.clientSecret}`,
     `  Ocp-Apim-Subscription-Key  ${d.subscriptionKey}`,
     `  Merchant-Serial-Number     ${d.msn}`,
-    `Control API: ${url}/_sim/payments  ${url}/_sim/requests  ${url}/_sim/faults  ${url}/_sim/clock`,
+    `Control API: ${url}/_sim/payments  ${url}/_sim/requests  ${url}/_sim/faults  ${url}/_sim/refusals  ${url}/_sim/clock`,
     '',
   ].join('\n')
 }

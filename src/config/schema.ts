@@ -1,4 +1,16 @@
 import { z } from 'zod'
+import { VERSION } from '../shared/version.js'
+
+/**
+ * A Vipps-System-* header value: HTTP header values are bytes, and fetch refuses anything outside
+ * Latin-1 on every request, so a non-ASCII value would make every call fail (retried forever).
+ * Refused here, as a config error (exit 78), instead.
+ */
+const systemHeader = z
+  .string()
+  .min(1)
+  .max(30)
+  .regex(/^[\x20-\x7E]+$/, 'must be printable ASCII (Vipps-System-* headers)')
 
 /**
  * The configuration schema: one source for validation, the `Config` type and the defaults.
@@ -153,14 +165,20 @@ export const configSchema = z.strictObject({
         .default('simulator')
         .describe('`simulator` runs the built-in Vipps simulator in-process; `vipps` talks to baseUrl'),
       baseUrl: z.string().url().default('https://apitest.vipps.no'),
+      environment: z
+        .enum(['test', 'production'])
+        .optional()
+        .describe(
+          'Which Vipps host baseUrl is; default: production for api.vipps.no, else test (doctor skips Management off production)',
+        ),
       credentialSets: z.array(credentialSetSchema).default([]),
       salesUnits: z.array(salesUnitSchema).default([]),
       system: z
         .strictObject({
-          name: z.string().min(1).max(30).default('tillbridge'),
-          version: z.string().min(1).max(30).default('0.1.0'),
-          pluginName: z.string().min(1).max(30).default('tillbridge'),
-          pluginVersion: z.string().min(1).max(30).default('0.1.0'),
+          name: systemHeader.default('tillbridge'),
+          version: systemHeader.default(VERSION),
+          pluginName: systemHeader.default('tillbridge'),
+          pluginVersion: systemHeader.default(VERSION),
         })
         .prefault({})
         .describe('Vipps-System-* headers (each ≤ 30 characters)'),
@@ -184,6 +202,11 @@ export const configSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Answer the control API (/_sim) from any address, not only loopback'),
+      environment: z
+        .enum(['test', 'production'])
+        .default('test')
+        .describe('`test`: force-approve, no Management API; `production`: Management API, no test endpoints'),
+      processingWindowMs: ms(600_000).default(2000).describe('After an approval, a cancel gets 6250 for this long'),
     })
     .prefault({})
     .describe('The embedded simulator, used when provider.kind is `simulator`'),

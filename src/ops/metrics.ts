@@ -44,6 +44,14 @@ export class DaemonMetrics {
       },
     })
     new Gauge({
+      name: 'tillbridge_payments_needing_attention',
+      help: 'Payments flagged for a person: Vipps kept refusing past the retry bound, or refused with an unknown code',
+      registers: r,
+      collect() {
+        this.set(snapshot().payments.needingAttention)
+      },
+    })
+    new Gauge({
       name: 'tillbridge_events_unacked',
       help: 'Till events not yet acknowledged',
       registers: r,

@@ -39,6 +39,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   <div class="card">Journal<b id="journal-size">–</b><span id="journal-path" class="muted"></span></div>
   <div class="card">Unacked events<b id="unacked">–</b></div>
   <div class="card">Oldest unfinished<b id="oldest">–</b></div>
+  <div class="card">Needing attention<b id="attention">–</b></div>
 </div>
 <h2>Tills connected</h2>
 <table class="narrow"><thead><tr><th>Till</th><th class="num">Connections</th></tr></thead><tbody id="tills"></tbody></table>
@@ -47,6 +48,9 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <h2>Recent payments</h2>
 <table><thead><tr><th>Updated</th><th>Till</th><th>Key</th><th>Reference</th><th class="num">Amount</th><th>Status</th></tr></thead>
 <tbody id="recent"></tbody></table>
+<h2>Refused by Vipps</h2>
+<table><thead><tr><th>At</th><th>Till</th><th>Key</th><th>Operation</th><th>Code</th><th>Message</th><th>Status</th><th>Attention</th></tr></thead>
+<tbody id="refusals"></tbody></table>
 <script>
 const $ = (id) => document.getElementById(id)
 // A cell is a value, or [value, class name].
@@ -95,6 +99,8 @@ async function refresh() {
     fill($('tills'), s.tills.map((t) => [t.id, [t.connections, 'num']]))
     fill($('by-status'), Object.entries(s.payments.byStatus).map(([st, n]) => [status(st), [n, 'num']]))
     fill($('recent'), s.payments.recent.map((p) => [new Date(p.updatedAt).toLocaleTimeString(), p.tillId, p.key, p.reference, [money(p.amount), 'num'], status(p.status)]))
+    $('attention').textContent = s.payments.needingAttention
+    fill($('refusals'), s.payments.refusals.map((r) => [new Date(r.at).toLocaleTimeString(), r.tillId, r.key, r.operation, r.code, r.message, status(r.status), r.needsAttention ? 'yes' : '']))
     $('fetch-state').textContent = ''
     $('fetch-state').className = ''
   } catch (err) {

@@ -2,7 +2,7 @@
  * What the admin server shows: one snapshot type for /status.json, the status page and /metrics.
  * Each domain contributes through a small source function, so ops/ needs no domain internals.
  */
-import type { PaymentsSummary } from '../payments/summary.js'
+import { emptySummary, type PaymentsSummary } from '../payments/summary.js'
 
 export interface TillStatus {
   id: string
@@ -39,12 +39,7 @@ export function takeSnapshot(sources: StatusSources): StatusSnapshot {
     ready: sources.ready(),
     provider: { kind: sources.providerKind, ...(sources.provider?.() ?? { state: 'ok', tokenSecondsLeft: {} }) },
     tills: sources.tills?.() ?? [],
-    payments: sources.payments?.() ?? {
-      byStatus: {},
-      oldestUnfinishedAgeSeconds: undefined,
-      eventsUnacked: 0,
-      recent: [],
-    },
+    payments: sources.payments?.() ?? emptySummary(),
     journal: sources.journal(),
   }
 }

@@ -11,6 +11,8 @@ export interface VippsSession {
   clients: VippsClients
   /** Where the calls go: the configured base URL, or a simulator's. */
   baseUrl: string
+  /** Vipps' Management API exists in production only; doctor skips its checks elsewhere. */
+  environment: 'test' | 'production'
   stop(): Promise<void>
 }
 
@@ -64,9 +66,21 @@ export async function openVippsSession(
   return {
     clients,
     baseUrl,
+    environment: environmentOf(config),
     stop: async () => {
       await clients.stop()
       await sim?.stop()
     },
+  }
+}
+
+/** The simulator says which host it plays; real Vipps' production host is api.vipps.no. */
+export function environmentOf(config: Config): 'test' | 'production' {
+  if (config.provider.kind === 'simulator') return config.simulator.environment
+  if (config.provider.environment) return config.provider.environment
+  try {
+    return new URL(config.provider.baseUrl).hostname === 'api.vipps.no' ? 'production' : 'test'
+  } catch {
+    return 'test'
   }
 }

@@ -1,5 +1,6 @@
 import { TillbridgeError } from '../shared/errors.js'
 import { ProviderError } from '../vipps/errors.js'
+import { type PolicyRow, policyFor, policyOperation } from '../vipps/refusal-policy.js'
 import type { CallEntry } from './timeline.js'
 
 /** A failed provider call, classified once: what to store and whether the same request may be sent again. */
@@ -7,8 +8,10 @@ export interface CallFailure {
   entry: CallEntry
   /** The outcome is unknown or transient: the same key and body may be sent again later. */
   retryable: boolean
-  /** Vipps does not know the reference (404). */
+  /** Vipps does not know the reference (404, or code 5090 whatever the status). */
   notFound: boolean
+  /** The policy table's row for this answer; undefined when there was no answer. */
+  policy: PolicyRow | undefined
   vippsCode: string | undefined
   httpStatus: number | undefined
   retryAfterMs: number | undefined
@@ -27,6 +30,8 @@ const OUTCOME: Record<string, string> = {
 
 export function classifyFailure(operation: string, idempotencyKey: string | undefined, err: unknown): CallFailure {
   if (err instanceof ProviderError) {
+    const policy =
+      err.status === undefined ? undefined : policyFor(policyOperation(operation), err.status, err.vippsCode)
     return {
       entry: {
         operation,
@@ -38,7 +43,8 @@ export function classifyFailure(operation: string, idempotencyKey: string | unde
         detail: err.title ?? err.message,
       },
       retryable: err.retryable,
-      notFound: err.code === 'PROVIDER_NOT_FOUND',
+      notFound: policy?.action.kind === 'notFound',
+      policy,
       vippsCode: err.vippsCode,
       httpStatus: err.status,
       retryAfterMs: err.retryAfterMs,
@@ -54,6 +60,7 @@ export function classifyFailure(operation: string, idempotencyKey: string | unde
     entry: { operation, idempotencyKey, outcome: 'error', detail: message },
     retryable: !refused,
     notFound: false,
+    policy: undefined,
     vippsCode: undefined,
     code: refused ? err.code : undefined,
     httpStatus: undefined,

@@ -7,7 +7,7 @@ import type { PaymentsApi } from './api.js'
 import { type EventListener, PaymentLedger } from './ledger.js'
 import { toView } from './records.js'
 import { ensureInstallationId } from './references.js'
-import { type PaymentsSummary, PaymentsSummaryReader } from './summary.js'
+import { emptySummary, type PaymentsSummary, PaymentsSummaryReader } from './summary.js'
 import { notFound, unavailable } from './till-errors.js'
 import { type TillRequestOptions, TillRequests } from './till-requests.js'
 import type { CreatePaymentInput, Money, PaymentView, RequestResult, TillEvent } from './types.js'
@@ -122,7 +122,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   /** Counts by status, the oldest unfinished payment, unacked events, the latest changes. */
   summary(): PaymentsSummary {
     const core = this.#core
-    if (!core) return { byStatus: {}, oldestUnfinishedAgeSeconds: undefined, eventsUnacked: 0, recent: [] }
+    if (!core) return emptySummary()
     return core.summary.read(this.#deps.clock.now())
   }
 

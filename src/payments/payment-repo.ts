@@ -2,11 +2,13 @@ import type { Db } from '../store/db.js'
 import type { OperationRecord, PaymentRecord } from './records.js'
 import type { OperationKind } from './references.js'
 
-const PAYMENT_COLUMNS = `id, till_id AS tillId, till_key AS tillKey, request_hash AS requestHash, msn, reference,
+export const PAYMENT_COLUMNS = `id, till_id AS tillId, till_key AS tillKey, request_hash AS requestHash, msn, reference,
   status, flow, capture_mode AS captureMode, amount, currency, customer, description, receipt, metadata,
   authorized, captured, refunded, cancelled, qr_url AS qrUrl, failure_code AS failureCode,
   failure_message AS failureMessage, send_deadline AS sendDeadline, capture_deadline AS captureDeadline,
-  next_action_at AS nextActionAt, poll_failures AS pollFailures, created_at AS createdAt, updated_at AS updatedAt`
+  next_action_at AS nextActionAt, poll_failures AS pollFailures, created_at AS createdAt, updated_at AS updatedAt,
+  refusal_operation AS refusalOperation, refusal_code AS refusalCode, refusal_message AS refusalMessage,
+  refusal_at AS refusalAt, needs_attention AS needsAttention`
 
 const OPERATION_COLUMNS = `id, payment_id AS paymentId, kind, idempotency_key AS idempotencyKey, body, amount,
   refund_key AS refundKey, refund_hash AS refundHash, state, attempts, last_attempt_at AS lastAttemptAt,
@@ -25,15 +27,18 @@ function prepare(db: Db) {
     insert: db.prepare<PaymentRecord>(`INSERT INTO payments (id, till_id, till_key, request_hash, msn, reference,
       status, flow, capture_mode, amount, currency, customer, description, receipt, metadata, authorized, captured,
       refunded, cancelled, qr_url, failure_code, failure_message, send_deadline, capture_deadline,
-      next_action_at, poll_failures, created_at, updated_at)
+      next_action_at, poll_failures, created_at, updated_at, refusal_operation, refusal_code, refusal_message,
+      refusal_at, needs_attention)
       VALUES (@id, @tillId, @tillKey, @requestHash, @msn, @reference, @status, @flow, @captureMode, @amount,
       @currency, @customer, @description, @receipt, @metadata, @authorized, @captured, @refunded, @cancelled,
       @qrUrl, @failureCode, @failureMessage, @sendDeadline, @captureDeadline, @nextActionAt, @pollFailures,
-      @createdAt, @updatedAt)`),
+      @createdAt, @updatedAt, @refusalOperation, @refusalCode, @refusalMessage, @refusalAt, @needsAttention)`),
     update: db.prepare<PaymentRecord>(`UPDATE payments SET status = @status, authorized = @authorized,
       captured = @captured, refunded = @refunded, cancelled = @cancelled, qr_url = @qrUrl,
       failure_code = @failureCode, failure_message = @failureMessage, capture_deadline = @captureDeadline,
-      next_action_at = @nextActionAt, poll_failures = @pollFailures, updated_at = @updatedAt WHERE id = @id`),
+      next_action_at = @nextActionAt, poll_failures = @pollFailures, updated_at = @updatedAt,
+      refusal_operation = @refusalOperation, refusal_code = @refusalCode, refusal_message = @refusalMessage,
+      refusal_at = @refusalAt, needs_attention = @needsAttention WHERE id = @id`),
     setNextAction: db.prepare<[number | null, number, number]>(
       'UPDATE payments SET next_action_at = ?, poll_failures = ? WHERE id = ?',
     ),

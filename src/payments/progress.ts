@@ -62,8 +62,14 @@ export function followUp(
     if (p.status === 'authorized') p = ledger.change(tx, p, { status: 'cancelling' }, detail)
   }
 
+  // Once anyone asked to cancel, nothing is captured automatically: a till's cancel that met an
+  // approval (6250 retried out, or refused) releases the whole reservation instead, once.
+  const fullCancelAsked = ops.some((op) => op.kind === 'cancel' && op.body === modificationBody.cancel(false))
+  if (p.status === 'authorized' && ever('cancel') && !live('cancel') && !fullCancelAsked) {
+    cancel('the till cancelled; releasing the reservation')
+  }
   if (p.status === 'authorized' && !live('capture')) {
-    if (p.captureMode === 'auto' && !ever('capture')) {
+    if (p.captureMode === 'auto' && !ever('capture') && !ever('cancel')) {
       const amount = { currency: p.currency, value: p.amount }
       ledger.addOperation(tx, p, 'capture', modificationBody.capture(amount), { amount: p.amount })
     } else if (p.captureMode === 'auto' && !ever('cancel')) {

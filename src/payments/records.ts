@@ -36,7 +36,16 @@ export interface PaymentRecord {
   pollFailures: number
   createdAt: number
   updatedAt: number
+  /** The last till-asked operation Vipps refused (protocol `payment.refusal`). */
+  refusalOperation: RefusalOperation | null
+  refusalCode: string | null
+  refusalMessage: string | null
+  refusalAt: number | null
+  /** 1: a person must look (retries exhausted, or a code tillbridge does not know). */
+  needsAttention: 0 | 1
 }
+
+export type RefusalOperation = 'capture' | 'cancel' | 'refund'
 
 export type OperationState = 'pending' | 'sending' | 'retry' | 'done' | 'failed' | 'abandoned'
 
@@ -88,6 +97,15 @@ export function toView(p: PaymentRecord): PaymentView {
   if (FAILURE_STATUSES.has(p.status) && p.failureCode) {
     view.failure = { code: p.failureCode, message: p.failureMessage ?? '' }
   }
+  if (p.refusalOperation && p.refusalCode && p.refusalAt !== null) {
+    view.refusal = {
+      operation: p.refusalOperation,
+      code: p.refusalCode,
+      message: p.refusalMessage ?? '',
+      at: new Date(p.refusalAt).toISOString(),
+    }
+  }
+  if (p.needsAttention === 1) view.needsAttention = true
   return view
 }
 

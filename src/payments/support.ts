@@ -1,6 +1,6 @@
 import { TillbridgeError } from '../shared/errors.js'
 import type { Db } from '../store/db.js'
-import { PaymentRepo } from './payment-repo.js'
+import { PAYMENT_COLUMNS, PaymentRepo } from './payment-repo.js'
 import type { OperationRecord, PaymentRecord } from './records.js'
 import { paymentReference } from './references.js'
 import { Timeline, type TimelineEntry } from './timeline.js'
@@ -27,11 +27,8 @@ export interface PaymentDetail {
   timeline: TimelineEntry[]
 }
 
-const COLUMNS = `id, till_id AS tillId, till_key AS tillKey, request_hash AS requestHash, msn, reference, status, flow,
-  capture_mode AS captureMode, amount, currency, customer, description, receipt, metadata, authorized, captured,
-  refunded, cancelled, qr_url AS qrUrl, failure_code AS failureCode, failure_message AS failureMessage,
-  send_deadline AS sendDeadline, capture_deadline AS captureDeadline, next_action_at AS nextActionAt,
-  poll_failures AS pollFailures, created_at AS createdAt, updated_at AS updatedAt`
+/** The same columns the repository reads: support sees every field of the record. */
+const COLUMNS = PAYMENT_COLUMNS
 
 function prepare(db: Db) {
   return {

@@ -1,4 +1,5 @@
 import { modificationBody } from '../vipps/api.js'
+import { amountLimitProblem } from './amount-limits.js'
 import { createPaymentBody } from './create-body.js'
 import type { PaymentLedger } from './ledger.js'
 import { isLive } from './progress.js'
@@ -38,6 +39,8 @@ export class TillRequests {
   accept(tx: WriteContext, tillId: string, input: CreatePaymentInput): RequestResult {
     checkCreate(input)
     const { ledger, options } = this.#d
+    const outOfLimits = amountLimitProblem(input.amount)
+    if (outOfLimits) throw invalidField(outOfLimits)
     const hash = requestHash(input)
     const existing = ledger.repo.byTillKey(tillId, input.key)
     if (existing) {
@@ -73,6 +76,11 @@ export class TillRequests {
       captureDeadline: null,
       nextActionAt: tx.now,
       pollFailures: 0,
+      refusalOperation: null,
+      refusalCode: null,
+      refusalMessage: null,
+      refusalAt: null,
+      needsAttention: 0,
       createdAt: tx.now,
       updatedAt: tx.now,
     }

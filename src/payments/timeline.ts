@@ -12,6 +12,8 @@ export interface CallEntry {
   /** ok, rejected, not_found, unavailable, conflict, unauthorized, error. */
   outcome: string
   detail?: string | undefined
+  /** HTTP requests the call sent, when more or fewer than one. */
+  httpAttempts?: number | undefined
 }
 
 export interface TimelineEntry {
@@ -36,10 +38,22 @@ function prepare(db: Db) {
     status: db.prepare<[number, number, string | null, string, string | null]>(`INSERT INTO payment_timeline
       (payment_id, at, kind, from_status, to_status, detail) VALUES (?, ?, 'status', ?, ?, ?)`),
     call: db.prepare<
-      [number, number, string, string | null, number | null, string | null, string | null, string, string | null]
+      [
+        number,
+        number,
+        string,
+        string | null,
+        number | null,
+        string | null,
+        string | null,
+        string,
+        string | null,
+        number | null,
+      ]
     >(`INSERT INTO payment_timeline (payment_id, at, kind, operation, idempotency_key, http_status, vipps_code,
-      trace_id, outcome, detail) VALUES (?, ?, 'call', ?, ?, ?, ?, ?, ?, ?)`),
-    modifyingSince: db.prepare<[number, number], { at: number }>(`SELECT at FROM payment_timeline
+      trace_id, outcome, detail, http_attempts) VALUES (?, ?, 'call', ?, ?, ?, ?, ?, ?, ?, ?)`),
+    modifyingSince: db.prepare<[number, number], { at: number; n: number }>(`SELECT at,
+      COALESCE(http_attempts, 1) AS n FROM payment_timeline
       WHERE payment_id = ? AND at > ? AND kind = 'call'
       AND operation IN (${MODIFYING_CALLS.map((c) => `'${c}'`).join(', ')}) ORDER BY at`),
     of: db.prepare<[number], TimelineEntry>(`SELECT at, kind, from_status AS fromStatus, to_status AS toStatus,
@@ -71,12 +85,16 @@ export class Timeline {
       c.traceId ?? null,
       c.outcome,
       c.detail ?? null,
+      c.httpAttempts ?? null,
     )
   }
 
-  /** Times of the money-moving calls sent for a payment after `since`, oldest first. */
+  /**
+   * Times of the money-moving HTTP requests sent for a payment after `since`, oldest first: a
+   * call that sent three requests counts three times, at the time it was recorded.
+   */
   modifyingCallsSince(paymentId: number, since: number): number[] {
-    return this.#q.modifyingSince.all(paymentId, since).map((r) => r.at)
+    return this.#q.modifyingSince.all(paymentId, since).flatMap((r) => Array<number>(r.n).fill(r.at))
   }
 
   of(paymentId: number): TimelineEntry[] {

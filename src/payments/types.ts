@@ -59,6 +59,10 @@ export interface PaymentView {
   cancelled: number
   qr?: { url: string }
   failure?: { code: string; message: string }
+  /** The last operation the till asked for that Vipps refused (PROTOCOL-v1, additions within version 1). */
+  refusal?: { operation: 'capture' | 'cancel' | 'refund'; code: string; message: string; at: string }
+  /** Present (true) when a person must look at the payment. */
+  needsAttention?: true
   createdAt: string
   updatedAt: string
 }

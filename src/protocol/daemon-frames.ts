@@ -23,6 +23,19 @@ export const paymentSchema = z.strictObject({
     .strictObject({ code: z.string(), message: z.string() })
     .optional()
     .describe('Only when status is failed, declined or expired'),
+  refusal: z
+    .strictObject({
+      operation: z.enum(['capture', 'cancel', 'refund']),
+      code: z.string().describe("Vipps' code, or the HTTP status where Vipps gave none"),
+      message: z.string(),
+      at: isoTime,
+    })
+    .optional()
+    .describe('The last operation the till asked for that Vipps refused; status still says where the money is'),
+  needsAttention: z
+    .literal(true)
+    .optional()
+    .describe('A person must look at this payment (retries exhausted, or a refusal tillbridge does not know)'),
   createdAt: isoTime,
   updatedAt: isoTime,
 })

@@ -6,6 +6,7 @@ import { type Answer, json, parseJsonBody, type SimRequest } from './http-io.js'
 import type { SimPayment } from './ledger.js'
 import { problems, VippsProblem } from './problem.js'
 import { qrImage } from './qr.js'
+import { refusalSchema } from './refusals.js'
 import type { Router } from './router.js'
 import { currencySchema } from './schemas.js'
 import type { SimState } from './sim-state.js'
@@ -28,6 +29,7 @@ const salesUnitPatchSchema = z.strictObject({
   captureType: z.enum(['ReserveCapture', 'DirectCapture', 'NotApplicable']).optional(),
   recurringAllowed: z.boolean().optional(),
   longLivingPaymentAllowed: z.boolean().optional(),
+  partialCaptureAllowed: z.boolean().optional(),
 })
 
 type CustomerAction = 'approve' | 'reject' | 'expire' | 'scan'
@@ -69,6 +71,17 @@ export function addControlRoutes(router: Router, state: SimState): void {
       state.faults.clear()
       return { status: 204 }
     })
+    .add('GET', '/_sim/refusals', () => json(200, { armed: state.refusals.list(), answered: state.refusals.counts() }))
+    .add('POST', '/_sim/refusals', (req) => {
+      const armed = state.refusals.arm(parseBody(refusalSchema, parseJsonBody(req)))
+      state.log.info('simulator refusal armed', { refusal: armed })
+      return json(201, armed)
+    })
+    .add('DELETE', '/_sim/refusals', () => {
+      state.refusals.clear()
+      return { status: 204 }
+    })
+    .add('POST', '/_sim/payments/{reference}/release', (req) => release(state, req))
     .add('GET', '/_sim/clock', () => json(200, clockView(state)))
     .add('POST', '/_sim/clock', (req) => {
       const { advanceMs } = parseBody(clockSchema, parseJsonBody(req))
@@ -81,6 +94,18 @@ export function addControlRoutes(router: Router, state: SimState): void {
       json(200, { registrations: state.webhooks.all(), deliveries: state.deliveries.deliveries() }),
     )
     .add('GET', '/_sim/qr/{token}', (req) => qrImage(state, req))
+}
+
+/** The customer's bank releases the reservation early: a later capture gets 6260. */
+function release(state: SimState, req: SimRequest): Answer {
+  const payment = findPayment(state, req)
+  if (payment.state !== 'AUTHORIZED') {
+    throw new VippsProblem(409, 'Conflict', {
+      detail: `Payment ${payment.reference} is ${payment.state}, not AUTHORIZED`,
+    })
+  }
+  payment.releasedEarly = true
+  return json(200, ledgerView(payment))
 }
 
 function act(state: SimState, req: SimRequest, action: CustomerAction): Answer {

@@ -35,6 +35,8 @@ export interface SimSalesUnit {
   recurringAllowed: boolean
   /** Needed for `expiresAt` (else 5050). */
   longLivingPaymentAllowed: boolean
+  /** False: a capture of less than what is reserved gets 6140. Unset means allowed. */
+  partialCaptureAllowed?: boolean
   businessIdentifier: { scheme: string; id: string }
 }
 

@@ -11,7 +11,7 @@ import {
 } from './guards.js'
 import { type Answer, json, type SimRequest } from './http-io.js'
 import { emptyAggregate, type SimPayment } from './ledger.js'
-import { cancel, capture, refund } from './modifications.js'
+import { cancel, capture, DEFAULT_MONEY_RULES, type MoneyRules, refund } from './modifications.js'
 import { problems, VippsProblem } from './problem.js'
 import { RATE_LIMITS } from './rate-limit.js'
 import type { Router } from './router.js'
@@ -31,22 +31,31 @@ export function addEpaymentRoutes(router: Router, state: SimState): void {
     .add('POST', `${BASE}/{reference}/capture`, (req) =>
       modify(state, req, 'capture', '4010', (p, body, key) => {
         const { modificationAmount } = parseBody(modificationSchema, body, () => amountCode(body))
-        return capture(state.life, p, modificationAmount, key)
+        return capture(state.life, p, modificationAmount, key, moneyRules(state, p))
       }),
     )
     .add('POST', `${BASE}/{reference}/refund`, (req) =>
       modify(state, req, 'refund', '4150', (p, body, key) => {
         const { modificationAmount } = parseBody(modificationSchema, body, () => amountCode(body))
-        return refund(state.life, p, modificationAmount, key)
+        return refund(state.life, p, modificationAmount, key, moneyRules(state, p))
       }),
     )
     .add('POST', `${BASE}/{reference}/cancel`, (req) =>
       modify(state, req, 'cancel', '4020', (p, body, key) => {
         const { cancelTransactionOnly } = parseBody(cancelSchema, body ?? {})
-        return cancel(state.life, p, cancelTransactionOnly ?? false, key)
+        return cancel(state.life, p, cancelTransactionOnly ?? false, key, moneyRules(state, p))
       }),
     )
-    .add('POST', '/epayment/v1/test/payments/{reference}/approve', (req) => forceApprove(state, req))
+  // The test-only endpoint exists on the test host only, as at Vipps.
+  if (state.options.environment === 'test') {
+    router.add('POST', '/epayment/v1/test/payments/{reference}/approve', (req) => forceApprove(state, req))
+  }
+}
+
+function moneyRules(state: SimState, payment: SimPayment): MoneyRules {
+  const { processingWindowMs, reservationMs } = state.options
+  const partialCaptureAllowed = state.salesUnits.get(payment.msn)?.partialCaptureAllowed ?? true
+  return { ...DEFAULT_MONEY_RULES, processingWindowMs, reservationMs, partialCaptureAllowed }
 }
 
 function createPayment(state: SimState, req: SimRequest): Answer {

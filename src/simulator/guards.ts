@@ -2,6 +2,7 @@ import type { SimCredentialSet, SimSalesUnit } from './demo.js'
 import { type Answer, header, PROBLEM_TYPE, parseJsonBody, type SimRequest } from './http-io.js'
 import { fingerprint } from './idempotency.js'
 import { problems, VippsProblem } from './problem.js'
+import { TRY_AGAIN_CODES } from './refusal-codes.js'
 import { MSN_PATTERN, REFERENCE_PATTERN } from './schemas.js'
 import type { SimState } from './sim-state.js'
 
@@ -116,6 +117,13 @@ export function rateLimit(state: SimState, key: string, perMinute: number): void
   }
 }
 
+function isTryAgain(answer: Answer): boolean {
+  if (answer.status >= 500 || answer.status === 423 || answer.status === 429) return true
+  const extra = (answer.body as { extraDetails?: Array<{ name: string; reason: string }> } | undefined)?.extraDetails
+  const code = extra?.find((d) => d.name === 'ErrorCode')?.reason
+  return code !== undefined && TRY_AGAIN_CODES.has(code)
+}
+
 /**
  * Runs a money-moving operation under its Idempotency-Key: a known key with the same request
  * replays the first answer; with another request it is a 409 carrying `conflictCode`.
@@ -145,6 +153,7 @@ export function withIdempotency(
     if (!(err instanceof VippsProblem)) throw err
     answer = problemAnswer(state, err, req.path)
   }
-  state.idempotency.remember(scope, key, print, answer)
+  // A "not now" refusal does not stick to its key: the same request later gets a fresh answer.
+  if (!isTryAgain(answer)) state.idempotency.remember(scope, key, print, answer)
   return answer
 }

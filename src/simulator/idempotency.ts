@@ -21,6 +21,11 @@ export class IdempotencyStore {
     return entry.fingerprint === fingerprint ? { kind: 'replay', answer: entry.answer } : { kind: 'conflict' }
   }
 
+  /** An answer is kept for this key. */
+  has(scope: string, key: string): boolean {
+    return this.#entries.has(`${scope}\n${key}`)
+  }
+
   remember(scope: string, key: string, fingerprint: string, answer: Answer): void {
     if (!isFinalAnswer(answer.status)) return
     this.#entries.set(`${scope}\n${key}`, { fingerprint, answer })

@@ -31,6 +31,10 @@ export interface SimPayment {
   metadata?: Record<string, string>
   profileScope?: string
   createdAt: string
+  /** Simulator epoch ms of the customer's approval: starts the processing window and the reservation's life. */
+  authorizedAtMs?: number
+  /** The bank released the reservation early (control API `release`): a capture gets 6260. */
+  releasedEarly?: boolean
   events: PaymentEvent[]
   operations: Operation[]
 }

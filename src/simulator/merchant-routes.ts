@@ -14,8 +14,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Management v1 (one sales unit, for `doctor`) and Webhooks v1 (register, list, delete). */
 export function addMerchantRoutes(router: Router, state: SimState): void {
+  // Vipps offers the Management API on the production host only.
+  if (state.options.environment === 'production') {
+    router.add('GET', '/management/v1/sales-units/{msn}', (req) => getSalesUnit(state, req))
+  }
   router
-    .add('GET', '/management/v1/sales-units/{msn}', (req) => getSalesUnit(state, req))
     .add('POST', '/webhooks/v1/webhooks', (req) => registerWebhook(state, req))
     .add('GET', '/webhooks/v1/webhooks', (req) => {
       const { credentials, msns } = webhookCaller(state, req)

@@ -3,13 +3,45 @@ import { amountOf, type SimPayment } from './ledger.js'
 import type { PaymentLife } from './payment-life.js'
 import { problems } from './problem.js'
 
+/** The time rules and the sales unit's setting that make Vipps refuse by itself. */
+export interface MoneyRules {
+  /** After approval, a cancel is refused with 6250 for this long (Vipps is still processing). */
+  processingWindowMs: number
+  /** A reservation lives this long after approval; a later capture gets 6100. */
+  reservationMs: number
+  /** Refunds are possible this long after approval (365 days); later ones get 6220. */
+  refundWindowMs: number
+  /** False: a capture of less than what remains reserved gets 6140. */
+  partialCaptureAllowed: boolean
+}
+
+const DAY = 86_400_000
+
+export const DEFAULT_MONEY_RULES: MoneyRules = {
+  processingWindowMs: 2000,
+  reservationMs: 7 * DAY,
+  refundWindowMs: 365 * DAY,
+  partialCaptureAllowed: true,
+}
+
+/** Time since the customer approved, on the simulator clock. */
+function sinceApproval(life: PaymentLife, payment: SimPayment): number {
+  return payment.authorizedAtMs === undefined ? 0 : life.now() - payment.authorizedAtMs
+}
+
 /**
  * Capture, refund and cancel with the Vipps money rules. Each either throws the refusal Vipps
  * gives (and changes nothing) or changes the aggregate, appends its event and returns that
  * event's pspReference. `state` stays AUTHORIZED after any of them: money is read from aggregate.
  */
 
-export function capture(life: PaymentLife, payment: SimPayment, amount: Amount, key: string): string {
+export function capture(
+  life: PaymentLife,
+  payment: SimPayment,
+  amount: Amount,
+  key: string,
+  rules: MoneyRules = DEFAULT_MONEY_RULES,
+): string {
   checkAmount(payment, amount)
   switch (payment.state) {
     case 'CREATED':
@@ -27,12 +59,27 @@ export function capture(life: PaymentLife, payment: SimPayment, amount: Amount, 
   if (amount.value > capturable) {
     throw problems.rule('6090', 'Capture amount too high', `At most ${capturable} can still be captured`)
   }
+  if (payment.releasedEarly) {
+    throw problems.rule('6260', 'Funds unavailable', 'The bank released the reservation early')
+  }
+  if (sinceApproval(life, payment) > rules.reservationMs) {
+    throw problems.rule('6100', 'Reservation expired', 'The reservation is older than the reservation period')
+  }
+  if (!rules.partialCaptureAllowed && amount.value < capturable) {
+    throw problems.rule('6140', 'Must capture full amount', 'This sales unit does not allow partial capture')
+  }
   payment.aggregate.capturedAmount = amountOf(amount.currency, capturedAmount.value + amount.value)
   life.operation(payment, 'capture', key, amount)
   return life.record(payment, 'CAPTURED', amount, key).pspReference
 }
 
-export function refund(life: PaymentLife, payment: SimPayment, amount: Amount, key: string): string {
+export function refund(
+  life: PaymentLife,
+  payment: SimPayment,
+  amount: Amount,
+  key: string,
+  rules: MoneyRules = DEFAULT_MONEY_RULES,
+): string {
   checkAmount(payment, amount)
   switch (payment.state) {
     case 'CREATED':
@@ -49,6 +96,9 @@ export function refund(life: PaymentLife, payment: SimPayment, amount: Amount, k
   if (amount.value > refundable) {
     throw problems.rule('6150', 'Not enough refundable', `At most ${refundable} can be refunded`)
   }
+  if (sinceApproval(life, payment) > rules.refundWindowMs) {
+    throw problems.rule('6220', 'Refund period expired', 'Refunds are possible for 365 days')
+  }
   payment.aggregate.refundedAmount = amountOf(amount.currency, refundedAmount.value + amount.value)
   life.operation(payment, 'refund', key, amount)
   return life.record(payment, 'REFUNDED', amount, key).pspReference
@@ -58,7 +108,13 @@ export function refund(life: PaymentLife, payment: SimPayment, amount: Amount, k
  * Before authorization: TERMINATED. After it: releases every uncaptured minor unit (CANCELLED),
  * unless `transactionOnly` asked to cancel only a payment nobody approved yet (6060).
  */
-export function cancel(life: PaymentLife, payment: SimPayment, transactionOnly: boolean, key: string): string {
+export function cancel(
+  life: PaymentLife,
+  payment: SimPayment,
+  transactionOnly: boolean,
+  key: string,
+  rules: MoneyRules = DEFAULT_MONEY_RULES,
+): string {
   switch (payment.state) {
     case 'CREATED':
       return life.terminate(payment, key)
@@ -69,6 +125,10 @@ export function cancel(life: PaymentLife, payment: SimPayment, transactionOnly: 
       throw problems.rule('6190', 'Payment cannot be cancelled', 'The payment is already TERMINATED')
     case 'AUTHORIZED':
       break
+  }
+  if (payment.aggregate.capturedAmount.value === 0 && sinceApproval(life, payment) < rules.processingWindowMs) {
+    // The customer has just approved and Vipps is still completing it: "retry the cancel later".
+    throw problems.rule('6250', 'Cannot cancel processing payment', 'The payment is being processed; try again later')
   }
   if (transactionOnly) {
     throw problems.rule(

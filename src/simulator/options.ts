@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
 import { defaultSalesUnit, demoCredentialSet, type SimCredentialSet, type SimSalesUnit } from './demo.js'
+import { DEFAULT_MONEY_RULES } from './modifications.js'
 import type { Exchange } from './request-log.js'
 
 export interface SimulatorOptions {
@@ -35,9 +36,20 @@ export interface SimulatorOptions {
    * loopback. @defaultValue false
    */
   controlFromAnyAddress?: boolean
+  /**
+   * Like Vipps' two hosts: `test` serves the test-only force-approve endpoint and no Management
+   * API; `production` serves the Management API and no test-only endpoints. @defaultValue 'test'
+   */
+  environment?: SimEnvironment
+  /** After a customer approves, a cancel gets 6250 for this long. @defaultValue 2000 */
+  processingWindowMs?: number
+  /** A reservation lives this long after approval; a later capture gets 6100. @defaultValue 7 days */
+  reservationMs?: number
   /** Called with every answered request on a Vipps path (tests record exchanges with it). */
   onExchange?: (exchange: Exchange) => void
 }
+
+export type SimEnvironment = 'test' | 'production'
 
 export type ResolvedOptions = Required<Omit<SimulatorOptions, 'autoScanAfterMs' | 'onExchange'>> &
   Pick<SimulatorOptions, 'autoScanAfterMs' | 'onExchange'>
@@ -61,6 +73,9 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
     rateLimitScale: o.rateLimitScale ?? 1,
     requestLogLimit: o.requestLogLimit ?? 1000,
     controlFromAnyAddress: o.controlFromAnyAddress ?? false,
+    environment: o.environment ?? 'test',
+    processingWindowMs: o.processingWindowMs ?? DEFAULT_MONEY_RULES.processingWindowMs,
+    reservationMs: o.reservationMs ?? DEFAULT_MONEY_RULES.reservationMs,
     autoScanAfterMs: o.autoScanAfterMs,
     onExchange: o.onExchange,
   }

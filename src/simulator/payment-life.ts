@@ -29,6 +29,11 @@ export class PaymentLife {
     this.#deps = deps
   }
 
+  /** Simulator time, epoch ms (the money rules date refusals by it). */
+  now(): number {
+    return this.#deps.clock.now()
+  }
+
   newPspReference(): string {
     return this.#deps.ids.digits(10)
   }
@@ -67,6 +72,7 @@ export class PaymentLife {
   authorize(payment: SimPayment): boolean {
     if (payment.state !== 'CREATED') return false
     this.#final(payment, 'AUTHORIZED')
+    payment.authorizedAtMs = this.#deps.clock.now()
     payment.aggregate.authorizedAmount = { ...payment.amount }
     this.record(payment, 'AUTHORIZED', payment.amount, null)
     this.operation(payment, 'approve', null, payment.amount)

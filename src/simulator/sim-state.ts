@@ -9,6 +9,7 @@ import type { PaymentLife } from './payment-life.js'
 import type { PersonalQrCodes } from './personal-qr.js'
 import type { Prng } from './prng.js'
 import type { RateLimiter } from './rate-limit.js'
+import type { Refusals } from './refusals.js'
 import type { RequestLog } from './request-log.js'
 import type { SimClock } from './sim-clock.js'
 import type { WebhookDelivery } from './webhook-delivery.js'
@@ -31,6 +32,8 @@ export interface SimState {
   webhooks: WebhookRegistry
   deliveries: WebhookDelivery
   faults: Faults
+  /** Refusals scripted through POST /_sim/refusals. */
+  refusals: Refusals
   requests: RequestLog
   /** Customers' personal QR codes, for the QR API's exchange. */
   personalQrs: PersonalQrCodes

@@ -7,8 +7,8 @@ import { AccessTokens } from './access-tokens.js'
 import { addControlRoutes } from './control-routes.js'
 import { addEpaymentRoutes } from './epayment-routes.js'
 import { Faults } from './faults.js'
-import { problemAnswer } from './guards.js'
-import { type Answer, json, readBody, type SimRequest, writeAnswer } from './http-io.js'
+import { problemAnswer, traceId } from './guards.js'
+import { type Answer, header, json, readBody, type SimRequest, writeAnswer } from './http-io.js'
 import { IdempotencyStore } from './idempotency.js'
 import { Ledger } from './ledger.js'
 import { addMerchantRoutes } from './merchant-routes.js'
@@ -19,6 +19,7 @@ import { Prng } from './prng.js'
 import { problems, VippsProblem } from './problem.js'
 import { RateLimiter } from './rate-limit.js'
 import { recordRequest, type Verdict } from './recorder.js'
+import { operationOf, Refusals, refusalAnswer } from './refusals.js'
 import { RequestLog } from './request-log.js'
 import { Router } from './router.js'
 import { SimClock } from './sim-clock.js'
@@ -71,6 +72,7 @@ export class Simulator implements Component {
       webhooks: registry,
       deliveries,
       faults: new Faults(o.seed),
+      refusals: new Refusals(),
       requests: new RequestLog(o.requestLogLimit),
       personalQrs: new PersonalQrCodes(),
       baseUrl: () => this.baseUrl,
@@ -198,9 +200,29 @@ export class Simulator implements Component {
       default:
         break
     }
+    const scripted = this.#scriptedRefusal(req)
+    if (scripted) return { kind: 'answer', answer: scripted, fault: 'refusal' }
     const answer = tooLarge ? this.#tooLarge(req) : await this.#route(this.#vipps, req)
     if (decision.action === 'dropAfter') return { kind: 'drop', outcome: 'dropped-after', fault: 'dropAfter' }
     return { kind: 'answer', answer }
+  }
+
+  /** A refusal scripted through /_sim/refusals: answered as Vipps shapes it, nothing done. */
+  #scriptedRefusal(req: SimRequest): Answer | undefined {
+    // A request repeated under a key Vipps already answered gets that answer again, as at Vipps:
+    // the idempotency replay comes before anything else could refuse it.
+    const key = header(req, 'idempotency-key')
+    const msn = header(req, 'merchant-serial-number')
+    if (key && msn && this.#state.idempotency.has(msn, key)) return undefined
+    const armed = this.#state.refusals.take(req)
+    const operation = armed && operationOf(req)?.operation
+    if (!armed || !operation) return undefined
+    return refusalAnswer(
+      armed,
+      operation,
+      (p) => problemAnswer(this.#state, p, req.path),
+      () => traceId(this.#state),
+    )
   }
 
   #faultAnswer(req: SimRequest, problem: VippsProblem, fault: string | undefined): Verdict {

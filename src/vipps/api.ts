@@ -25,6 +25,13 @@ export interface CallOptions {
   signal?: AbortSignal
   /** Overrides provider.deadlineMs for this call, all attempts included. */
   deadlineMs?: number
+  /**
+   * At most this many HTTP requests for this call, retries and the resend after a token refresh
+   * included (Vipps' per-reference limits count requests, not calls).
+   */
+  maxAttempts?: number
+  /** Told of every HTTP request this call sends. */
+  onAttempt?: () => void
 }
 
 /** The ePayment operations of one sales unit (MSN). Errors are `ProviderError`s. */

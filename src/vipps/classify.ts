@@ -1,17 +1,15 @@
 import { AttemptTimeout } from './abort.js'
 import { ProviderError } from './errors.js'
 import type { ProblemFacts } from './problem.js'
+import { policyFor, policyOperation } from './refusal-policy.js'
 
 /**
  * Classification happens before any retry decision: every failure becomes a ProviderError whose
  * `retryable` flag says whether sending the same request again (same key, same bytes) is right.
  */
 
-/** Vipps codes that mean "busy, try the same request again": order processing, capture failed. */
-const RETRYABLE_VIPPS_CODES = new Set(['6160', '6280'])
-
 /** 408 is not in Vipps' list, but a repeat with the same key is safe by construction. */
-function isTransientStatus(status: number): boolean {
+export function isTransientStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 423 || status === 429
 }
 
@@ -23,7 +21,8 @@ export function classifyStatus(
 ): ProviderError {
   const facts = { status, operation, ...problem, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
   const what = `Vipps answered ${status} to ${operation}${problem.vippsCode ? ` (code ${problem.vippsCode})` : ''}`
-  if (isTransientStatus(status) || (problem.vippsCode && RETRYABLE_VIPPS_CODES.has(problem.vippsCode))) {
+  const policy = policyFor(policyOperation(operation), status, problem.vippsCode)
+  if (isTransientStatus(status) || policy.action.kind === 'retry') {
     return new ProviderError('PROVIDER_UNAVAILABLE', what, facts)
   }
   if (status === 401 || status === 403) return new ProviderError('PROVIDER_UNAUTHORIZED', what, facts)

@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.js'
 import { AttemptTimeout, DeadlineExceeded, linkedAbort } from './abort.js'
 import type { CallOptions } from './api.js'
 import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js'
-import { certainlyNotApplied, classifyStatus, classifyThrown } from './classify.js'
+import { certainlyNotApplied, classifyStatus, classifyThrown, isTransientStatus } from './classify.js'
 import { ProviderError } from './errors.js'
 import { callFetch, joinUrl, type SystemInfo, systemHeaders } from './headers.js'
 import type { HealthTracker } from './health.js'
@@ -64,6 +64,10 @@ export interface HttpAnswer {
 
 interface CallState {
   refreshed: boolean
+  /** HTTP requests sent so far, and how many the caller allows. */
+  sent: number
+  maxAttempts: number
+  onAttempt: (() => void) | undefined
   /** The latest classified failure, for the error reported when the call is cut short. */
   last: ProviderError | undefined
 }
@@ -104,10 +108,11 @@ export class VippsHttp {
       ms: deadlineMs,
       reason: () => new DeadlineExceeded(deadlineMs),
     })
-    const state: CallState = { refreshed: false, last: undefined }
+    const maxAttempts = Math.max(1, options.maxAttempts ?? Number.POSITIVE_INFINITY)
+    const state: CallState = { refreshed: false, last: undefined, sent: 0, maxAttempts, onAttempt: options.onAttempt }
     try {
       const answer = await pRetry(() => this.#attempt(spec, call.signal, state), {
-        retries: policy.retries,
+        retries: Math.min(policy.retries, maxAttempts - 1),
         minTimeout: 0,
         maxTimeout: 0,
         factor: 1,
@@ -133,13 +138,13 @@ export class VippsHttp {
   async #attempt(spec: RequestSpec, signal: AbortSignal, state: CallState): Promise<HttpAnswer> {
     try {
       let token = await this.#o.tokens.getToken(signal)
-      let answer = await this.#send(spec, token, signal)
-      if (answer.status === 401 && !state.refreshed) {
+      let answer = await this.#counted(spec, token, signal, state)
+      if (answer.status === 401 && !state.refreshed && state.sent < state.maxAttempts) {
         state.refreshed = true
         this.#o.log.info('access token refused; refreshing once', { operation: spec.operation, msn: this.msn })
         this.#o.tokens.invalidate(token)
         token = await this.#o.tokens.getToken(signal)
-        answer = await this.#send(spec, token, signal)
+        answer = await this.#counted(spec, token, signal, state)
       }
       if (answer.status >= 200 && answer.status < 300) return { status: answer.status, body: parseBody(answer, spec) }
       const error = classifyStatus(
@@ -148,7 +153,9 @@ export class VippsHttp {
         spec.operation,
         parseRetryAfter(answer.retryAfter, this.#o.clock.now()),
       )
-      throw error.retryable ? error : new AbortError(error)
+      // Within a call only transient statuses are sent again at once; a "try again later" refusal
+      // (6160, 6250, 6280) ends the call retryable, and the engine waits as the policy says.
+      throw error.retryable && isTransientStatus(answer.status) ? error : new AbortError(error)
     } catch (err) {
       if (err instanceof AbortError) throw err
       // The call is over (deadline or caller): no further attempt.
@@ -157,6 +164,21 @@ export class VippsHttp {
       state.last = error
       throw error.retryable ? error : new AbortError(error)
     }
+  }
+
+  /** One HTTP request, counted for the caller's limit; none once the limit is used up. */
+  #counted(spec: RequestSpec, token: string, signal: AbortSignal, state: CallState) {
+    if (state.sent >= state.maxAttempts) {
+      throw new AbortError(
+        state.last ??
+          new ProviderError('PROVIDER_UNAVAILABLE', `${spec.operation}: no request left this minute`, {
+            operation: spec.operation,
+          }),
+      )
+    }
+    state.sent++
+    state.onAttempt?.()
+    return this.#send(spec, token, signal)
   }
 
   async #send(

@@ -2,7 +2,7 @@ import type { VippsCredentials } from '../config/secrets.js'
 import type { Logger } from '../log/logger.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
 import { AttemptTimeout, linkedAbort, raceSignal } from './abort.js'
-import { type BackoffPolicy, backoffDelay } from './backoff.js'
+import { type BackoffPolicy, backoffDelay, parseRetryAfter } from './backoff.js'
 import { classifyThrown } from './classify.js'
 import { ProviderError } from './errors.js'
 import { callFetch, joinUrl, type SystemInfo, systemHeaders } from './headers.js'
@@ -144,7 +144,11 @@ export class TokenManager {
     // A fetch cut short by stop() is no outage.
     if (this.#stopped) throw error
     this.#failures += 1
-    const delay = backoffDelay(this.#failures, this.#o.backoff ?? DEFAULT_BACKOFF, this.#o.random)
+    // Never sooner than Vipps asked for (Retry-After on a 429 or 503 from the token endpoint).
+    const delay = Math.max(
+      backoffDelay(this.#failures, this.#o.backoff ?? DEFAULT_BACKOFF, this.#o.random),
+      error.retryAfterMs ?? 0,
+    )
     this.#nextFetchAt = this.#o.clock.monotonic() + delay
     this.#lastFailure = error
     const usable = this.#token && this.#o.clock.monotonic() < this.#token.usableUntil
@@ -205,6 +209,7 @@ export class TokenManager {
     })
     let status: number
     let text: string
+    let retryAfter: string | null = null
     try {
       const response = await callFetch(this.#o.fetch, joinUrl(this.#o.baseUrl(), '/accesstoken/get'), {
         method: 'POST',
@@ -220,13 +225,14 @@ export class TokenManager {
         signal: attempt.signal,
       })
       status = response.status
+      retryAfter = response.headers.get('retry-after')
       text = await response.text()
     } catch (err) {
       throw attempt.signal.aborted && attempt.signal.reason instanceof AttemptTimeout ? attempt.signal.reason : err
     } finally {
       attempt.dispose()
     }
-    if (status !== 200) throw tokenEndpointError(status, text)
+    if (status !== 200) throw tokenEndpointError(status, text, parseRetryAfter(retryAfter, clock.now()))
     return this.#readToken(text, sentAt)
   }
 
@@ -266,10 +272,15 @@ export class TokenManager {
 }
 
 /** Any 4xx from the token endpoint means the keys are wrong; 5xx and 429 are outages. */
-function tokenEndpointError(status: number, text: string): ProviderError {
+function tokenEndpointError(status: number, text: string, retryAfterMs: number | undefined): ProviderError {
   // No title: Azure AD's descriptions quote the client_id, which must not reach logs or errors.
   const { traceId } = parseProblem(text)
-  const facts = { status, operation: 'accessToken', ...(traceId ? { traceId } : {}) }
+  const facts = {
+    status,
+    operation: 'accessToken',
+    ...(traceId ? { traceId } : {}),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  }
   const message = `Vipps answered ${status} to accessToken`
   if (status >= 500 || status === 429 || status === 408 || status === 423) {
     return new ProviderError('PROVIDER_UNAVAILABLE', message, facts)

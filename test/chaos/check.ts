@@ -1,4 +1,5 @@
 import { FINAL_STATUSES, type Payment } from '../../src/client/index.js'
+import { checkRefusals, refusalTold } from './check-refusals.js'
 import { checkFailure, checkRequestedAmounts, checkWork } from './check-work.js'
 import { type LedgerPayment, type PaymentRecord, paymentId, type RunRecord, type TillLog } from './records.js'
 
@@ -29,6 +30,9 @@ export const VIOLATION_KINDS = [
   'too-little-work',
   'amount-mismatch',
   'failed-unexcused',
+  // Vipps' refusals (check-refusals.ts).
+  'cancelled-captured',
+  'refusal-not-told',
 ] as const
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number]
@@ -61,8 +65,11 @@ export function checkRun(run: RunRecord): Violation[] {
       out.push(v('created-twice', id, `${atVipps.length} payments with reference ${final.reference} at Vipps`))
     }
     const [entry] = atVipps
-    if (entry) out.push(...checkAtVipps(p, final, entry, id), ...checkRequestedAmounts(p, final, entry, id))
-    else if (!neverSent(p, final)) {
+    const till = tills.get(p.tillId)
+    if (entry) {
+      out.push(...checkAtVipps(p, final, entry, id, till), ...checkRequestedAmounts(p, final, entry, id))
+      out.push(...checkRefusals(p, final, entry, till, id))
+    } else if (!neverSent(p, final)) {
       out.push(v('missing-at-vipps', id, `${final.status} ${final.reference}, but Vipps never saw a create`))
     }
   }
@@ -91,7 +98,11 @@ function checkAccepted(p: PaymentRecord, final: Payment | undefined, id: string)
 /** Final, or partly refunded where the till never finished (or got an answer to) its refunds. */
 function checkAtRest(p: PaymentRecord, final: Payment, id: string): Violation[] {
   if (FINAL_STATUSES.includes(final.status)) return []
-  const refundsOpen = p.abandoned || [...p.refunds.values()].some((r) => r.outcome !== 'answered')
+  // A refund Vipps refused (told to the till) leaves the rest refundable: at rest, not final.
+  const refundsOpen =
+    p.abandoned ||
+    [...p.refunds.values()].some((r) => r.outcome !== 'answered') ||
+    final.refusal?.operation === 'refund'
   if (final.status === 'partially_refunded' && refundsOpen) return []
   return [v('not-final', id, `still ${final.status} after the run settled`)]
 }
@@ -114,7 +125,7 @@ function neverSent(p: PaymentRecord, final: Payment): boolean {
   return final.status === 'cancelled' && p.cancel !== undefined && final.captured === 0
 }
 
-function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: string): Violation[] {
+function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: string, till?: TillLog): Violation[] {
   const out: Violation[] = []
   const ops = (kind: string) => l.operations.filter((o) => o.kind === kind).map((o) => o.amount.value)
   const creates = ops('create').length
@@ -136,7 +147,12 @@ function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: st
 
   const captures = ops('capture')
   if (captures.length > 1) out.push(v('capture-not-once', id, `captured ${captures.length} times: ${captures}`))
-  if (p.capture?.outcome === 'answered' && !(captures.length === 1 && captures[0] === p.capture.amount)) {
+  const captureRefused = captures.length === 0 && refusalTold(till, p.key, 'capture')
+  if (
+    p.capture?.outcome === 'answered' &&
+    !captureRefused &&
+    !(captures.length === 1 && captures[0] === p.capture.amount)
+  ) {
     out.push(v('capture-not-once', id, `capture of ${p.capture.amount} answered; Vipps captured [${captures}]`))
   }
   const cancels = ops('cancel').length
@@ -144,7 +160,7 @@ function checkAtVipps(p: PaymentRecord, final: Payment, l: LedgerPayment, id: st
   if (p.cancel?.outcome === 'answered' && !['cancelled', 'declined', 'expired', 'captured'].includes(final.status)) {
     out.push(v('cancel-not-once', id, `cancel answered, but the payment ended ${final.status}`))
   }
-  out.push(...checkRefunds(p, ops('refund'), id))
+  out.push(...checkRefunds(p, ops('refund'), id, refusalTold(till, p.key, 'refund')))
   return out
 }
 
@@ -172,14 +188,16 @@ export function statusAtVipps(l: LedgerPayment): string {
 }
 
 /** Every answered refund exactly once; nothing beyond what was asked (answered or unanswered). */
-function checkRefunds(p: PaymentRecord, done: number[], id: string): Violation[] {
+function checkRefunds(p: PaymentRecord, done: number[], id: string, refusedTold = false): Violation[] {
   const asked = [...p.refunds.values()]
   const must = asked.filter((r) => r.outcome === 'answered').map((r) => r.amount)
   const may = asked.filter((r) => r.outcome !== 'refused' || r.attempts > 1).map((r) => r.amount)
   const missing = without(must, done)
   const extra = without(done, may)
   const out: Violation[] = []
-  if (missing.length > 0) out.push(v('refund-not-once', id, `answered refunds [${missing}] not done at Vipps`))
+  // An answered refund Vipps refused is no violation when the till was told (check-refusals.ts).
+  if (missing.length > 0 && !refusedTold)
+    out.push(v('refund-not-once', id, `answered refunds [${missing}] not done at Vipps`))
   if (extra.length > 0) out.push(v('refund-not-once', id, `refunds [${extra}] at Vipps beyond those asked`))
   return out
 }

@@ -1,5 +1,6 @@
 import type { FaultSet } from '../../src/simulator/faults.js'
 import type { Prng } from '../../src/simulator/prng.js'
+import { refusalScripts, type ScriptedRefusal } from './refusal-phase.js'
 
 /**
  * The weather at "Vipps" during a chaos run: the simulator's fault set switches from phase to
@@ -11,6 +12,8 @@ import type { Prng } from '../../src/simulator/prng.js'
 export interface FaultPhase {
   name: string
   faults: FaultSet
+  /** Documented Vipps refusals to script for this phase (refusal-phase.ts). */
+  refusals?: ScriptedRefusal[]
 }
 
 const CREATE_PATH = '^/epayment/v1/payments$'
@@ -18,6 +21,7 @@ const MODIFY_PATHS = '^/epayment/v1/payments/[^/]+/(capture|refund|cancel)$'
 
 const PHASES: Array<(rng: Prng) => FaultPhase> = [
   () => ({ name: 'calm', faults: {} }),
+  (rng) => ({ name: 'refusals', faults: {}, refusals: refusalScripts(rng) }),
   (rng) => ({ name: 'slow', faults: { latencyMs: 50 + rng.int(400) } }),
   // Past the daemon's 2 s attempt timeout: the call is abandoned, yet Vipps did the work.
   () => ({ name: 'timeouts', faults: { latencyMs: 2500, paths: ['/epayment/'] } }),
@@ -59,7 +63,7 @@ export class FaultSchedule {
       )
     const index = this.#round.shift() ?? 0
     const phase = (PHASES[index] as (rng: Prng) => FaultPhase)(this.#rng)
-    return { name: phase.name, faults: { ...phase.faults, seed: this.#rng.int(2 ** 31) } }
+    return { ...phase, faults: { ...phase.faults, seed: this.#rng.int(2 ** 31) } }
   }
 }
 

@@ -10,6 +10,7 @@ import { checkRun, type Violation } from './check.js'
 import { ChaosDaemon } from './daemon.js'
 import { FaultSchedule } from './fault-schedule.js'
 import { type LedgerPayment, type PaymentRecord, paymentId, type RunRecord } from './records.js'
+import { tally } from './refusal-phase.js'
 import { ChaosTill } from './till.js'
 
 export interface ChaosOptions {
@@ -43,6 +44,8 @@ export interface ChaosReport {
   daemonKills: number
   tillCrashes: number
   faultPhases: string[]
+  /** Refusals scripted per `operation code`, and those the simulator answered per code. */
+  refusals: { scripted: Record<string, number>; answered: Record<string, number> }
   run: RunRecord
   violations: Violation[]
 }
@@ -99,6 +102,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }),
   )
   const faultPhases: string[] = []
+  const scripted: Record<string, number> = {}
   const startedAt = Date.now()
   const load = new Load(startedAt + o.durationMs)
   const pause = (ms: number) => load.pause(ms)
@@ -113,7 +117,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }),
       faultLoop(new FaultSchedule(new Prng(o.seed ^ 0x6661756c)), o.faultPhaseMs ?? [2000, 6000], pause, (p) => {
         faultPhases.push(p.name)
-        return setFaults(p.faults)
+        const refusals = p.refusals ?? []
+        tally(scripted, refusals)
+        return Promise.all([
+          setFaults(p.faults),
+          ...refusals.map((r) => simControl(sim.baseUrl, 'POST', '/refusals', r)),
+        ])
       }),
       crashLoop(tills, new Prng(o.seed ^ 0x63726173), o.tillCrashEveryMs ?? [1500, 5000], pause),
       progressLoop(
@@ -126,12 +135,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     say('selling stopped; faults off; settling')
     giveUpAt = Date.now() + (o.settleTimeoutMs ?? 120_000)
     await simControl(sim.baseUrl, 'DELETE', '/faults')
+    await simControl(sim.baseUrl, 'DELETE', '/refusals')
     await Promise.all(tills.map((t) => t.stopSelling()))
     say(`every till finished its last sale after ${seconds(load.endsAt)} s; following ${payments.length} payments`)
     const finals = await settle(tills, payments, sim, giveUpAt)
     say(`settled after ${seconds(load.endsAt)} s`)
     for (const till of tills) await till.catchUp(10_000)
     const { payments: ledger } = (await simControl(sim.baseUrl, 'GET', '/payments')) as { payments: LedgerPayment[] }
+    const { answered } = (await simControl(sim.baseUrl, 'GET', '/refusals')) as { answered: Record<string, number> }
     const stopped = await daemon.stop()
     if (stopped && stopped.code !== 0) daemon.unexpectedExits.push(stopped)
 
@@ -150,6 +161,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       daemonKills: daemon.kills,
       tillCrashes: tills.reduce((n, t) => n + t.log.crashes, 0),
       faultPhases,
+      refusals: { scripted, answered },
       run,
       violations: checkRun(run),
     }

@@ -15,6 +15,8 @@ export interface ChaosSummary {
   tillCrashes: number
   faultPhases: number
   faultKinds: string[]
+  /** Vipps refusals scripted per `operation code` (refusals phase), and answered per code. */
+  refusals?: { scripted: Record<string, number>; answered: Record<string, number> }
   sales: number
   acceptedCreates: number
   unansweredCreates: number
@@ -55,6 +57,7 @@ export function summarize(report: ChaosReport, commit: string | null = null): Ch
     tillCrashes: report.tillCrashes,
     faultPhases: report.faultPhases.length,
     faultKinds: [...new Set(report.faultPhases)].sort(),
+    refusals: report.refusals ?? { scripted: {}, answered: {} },
     sales: run.payments.length,
     acceptedCreates: run.payments.filter((p) => p.create.outcome === 'answered').length,
     unansweredCreates: run.payments.filter((p) => p.create.outcome !== 'answered').length,
@@ -86,6 +89,8 @@ export function formatSummary(s: ChaosSummary): string {
     ['daemon SIGKILLs', String(s.daemonKills)],
     ['till crashes', String(s.tillCrashes)],
     ['fault phases', `${s.faultPhases} (${s.faultKinds.join(', ')})`],
+    ['refusals scripted', pairs(s.refusals?.scripted ?? {})],
+    ['refusals answered by code', pairs(s.refusals?.answered ?? {})],
     ['sales (accepted / unanswered)', `${s.sales} (${s.acceptedCreates} / ${s.unansweredCreates})`],
     [
       'final statuses',
@@ -105,4 +110,9 @@ export function formatSummary(s: ChaosSummary): string {
   const width = Math.max(...rows.map(([k]) => k.length))
   const lines = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`)
   return ['chaos run summary', ...lines, ...s.firstViolations.map((v) => `  ! ${v}`)].join('\n')
+}
+
+function pairs(counts: Record<string, number>): string {
+  const entries = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))
+  return entries.length === 0 ? 'none' : entries.map(([k, n]) => `${k}: ${n}`).join(', ')
 }

@@ -22,6 +22,8 @@ export interface DaemonSetupOptions {
   /** Merged over the fast defaults below (`provider.*`, besides kind, URL and keys). */
   provider?: Record<string, unknown>
   gateway?: Record<string, unknown>
+  /** Merged over `admin: { enabled: false }`. */
+  admin?: Record<string, unknown>
   logLevel?: 'error' | 'warn' | 'info' | 'debug'
 }
 
@@ -90,7 +92,7 @@ export function writeDaemonSetup(o: DaemonSetupOptions): DaemonSetup {
       retryMaxDelayMs: 1000,
       ...o.payments,
     },
-    admin: { enabled: false },
+    admin: { enabled: false, ...o.admin },
     shutdownTimeoutMs: 3000,
   }
   writeFileSync(configFile, JSON.stringify(config, null, 2))

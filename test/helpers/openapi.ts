@@ -110,6 +110,8 @@ class Oracle {
     const where = `${req.method} ${req.path} → ${res.status}`
     const operation = this.findOperation(req.method, req.path)
     if (!operation) return [`${where}: no such operation in the official specs`]
+    const gateway = gatewayShapeProblems(req.path, res, where)
+    if (gateway !== undefined) return gateway
     const responses = operation.op.responses ?? {}
     const declared = responses[String(res.status)] ?? responses.default
     const mediaType = (res.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
@@ -231,4 +233,35 @@ let oracle: Oracle | undefined
 export function openApiOracle(): Oracle {
   oracle ??= new Oracle()
   return oracle
+}
+
+/**
+ * Erratum 6: answers that never reach the Vipps services are not in their specs. Azure API
+ * Management answers 401, 403 and 429 itself as `{statusCode, message}` (research/vipps-api.md
+ * §3.3: "429 bodies may come from Azure"), and the token endpoint refuses in Azure AD's shape
+ * (`error`, `error_description`). Such answers are checked against those shapes instead; any
+ * other application/json error falls through to the spec check and fails there.
+ */
+function gatewayShapeProblems(path: string, res: HttpResponseRecord, where: string): string[] | undefined {
+  const mediaType = (res.contentType ?? '').split(';')[0]?.trim().toLowerCase()
+  if (res.status < 400 || mediaType !== 'application/json') return undefined
+  let body: any
+  try {
+    body = JSON.parse(res.body)
+  } catch {
+    return undefined
+  }
+  if (typeof body !== 'object' || body === null) return undefined
+  const bare = path.split('?')[0]
+  if (bare === '/accesstoken/get' && 'error' in body) {
+    return typeof body.error === 'string' && typeof body.error_description === 'string'
+      ? []
+      : [`${where}: a token error needs string error and error_description`]
+  }
+  if ([401, 403, 429].includes(res.status) && 'statusCode' in body) {
+    return body.statusCode === res.status && typeof body.message === 'string'
+      ? []
+      : [`${where}: a gateway answer needs statusCode ${res.status} and a string message`]
+  }
+  return undefined
 }

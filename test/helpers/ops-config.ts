@@ -28,6 +28,8 @@ export function writeVippsConfig(dir: string, o: VippsConfigOptions): { file: st
     provider: {
       kind: 'vipps',
       baseUrl: o.baseUrl,
+      // The simulator under test plays the production host, where the Management API exists.
+      environment: 'production',
       credentialSets: [
         {
           name: 'store',

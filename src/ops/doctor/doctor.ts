@@ -55,7 +55,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       const setOf = new Map(config.provider.salesUnits.map((u) => [u.msn, u.credentialSet]))
       for (const msn of session.clients.msns()) {
         const set = setOf.get(msn) ?? session.clients.credentialSets()[0] ?? ''
-        results.push(...(await checkSalesUnit(session.clients, msn, tokens.get(set))))
+        results.push(...(await checkSalesUnit(session.clients, msn, tokens.get(set), session.environment)))
       }
       results.push(checkClockSkew(samples))
     } finally {

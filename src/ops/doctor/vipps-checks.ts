@@ -58,8 +58,18 @@ export async function checkSalesUnit(
   clients: VippsClients,
   msn: string,
   tokenResult: CheckResult | undefined,
+  environment: 'test' | 'production' = 'production',
 ): Promise<CheckResult[]> {
   const subject = msn
+  if (environment !== 'production') {
+    return [
+      skip(
+        'sales-unit',
+        `MSN ${msn}: Management checks skipped: Vipps offers the Management API in production only, and this is the test environment`,
+        { subject },
+      ),
+    ]
+  }
   if (tokenResult && tokenResult.status !== 'pass') {
     return [skip('sales-unit', `MSN ${msn}: not checked, no access token for "${tokenResult.subject}"`, { subject })]
   }

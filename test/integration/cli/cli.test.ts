@@ -48,6 +48,21 @@ describe('tillbridge CLI', () => {
     expect(r.stderr).toMatch(/- journal\.pth: unknown key/)
   })
 
+  it('a Vipps-System-* value that is not printable ASCII is a config error (78), not an endless retry', () => {
+    const { file } = configFile({ provider: { system: { name: 'Kassé 3000', pluginVersion: '1.0\u2011beta' } } })
+    const r = cli(['check-config', '--config', file])
+    expect(r.code).toBe(78)
+    expect(r.stderr).toMatch(/- provider\.system\.name: must be printable ASCII/)
+    expect(r.stderr).toMatch(/- provider\.system\.pluginVersion: must be printable ASCII/)
+  })
+
+  it('the Vipps-System versions default to the package version', async () => {
+    const { configSchema } = await import('../../../src/config/schema.js')
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'))
+    const { system } = configSchema.parse({}).provider
+    expect([system.version, system.pluginVersion]).toEqual([pkg.version, pkg.version])
+  })
+
   it('check-config names the file and position of malformed JSON', () => {
     const dir = tempDir()
     const file = join(dir, 'broken.json')

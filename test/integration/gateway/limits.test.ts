@@ -58,7 +58,7 @@ describe('gateway limits', () => {
       type: 'payment.create',
       id: 'c',
       key: 'big',
-      amount: { value: 1, currency: 'NOK' },
+      amount: { value: 100, currency: 'NOK' },
       flow: 'qr',
     })
     payments.advance('till-a', 'big', { status: 'failed', failure: { code: 'x', message: 'm'.repeat(40_000) } })
@@ -76,7 +76,7 @@ describe('gateway limits', () => {
       type: 'payment.create',
       id: 'c',
       key: 'slow',
-      amount: { value: 1, currency: 'NOK' },
+      amount: { value: 100, currency: 'NOK' },
       flow: 'qr',
     })
     victim.ws.pause()

@@ -41,7 +41,7 @@ describe('gateway requests', () => {
     const { till, payments } = await setup()
     await till.request(create('sale-1'))
     const writes = payments.writes
-    const conflict = await till.request({ ...create('sale-1', { amount: { value: 1, currency: 'NOK' } }), id: 'r2' })
+    const conflict = await till.request({ ...create('sale-1', { amount: { value: 200, currency: 'NOK' } }), id: 'r2' })
     expect(conflict).toMatchObject({ type: 'error', id: 'r2', code: 'IDEMPOTENCY_CONFLICT', retryable: false })
     expect(payments.writes).toBe(writes)
   })

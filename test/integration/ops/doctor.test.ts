@@ -12,7 +12,7 @@ import { useTempDir } from '../../helpers/temp-dir.js'
 
 const tempDir = useTempDir()
 // Doctor compares the machine's clock with Vipps' Date header: the simulator runs on real time here.
-const sim = useSimulator({ clock: createSystemClock() })
+const sim = useSimulator({ clock: createSystemClock(), environment: 'production' })
 
 interface JsonReport {
   ok: boolean
@@ -168,7 +168,8 @@ describe('tillbridge doctor: local checks', () => {
   it('the built-in simulator serves the Vipps checks when provider.kind is simulator', async () => {
     const dir = tempDir()
     const file = join(dir, 'config.json')
-    writeFileSync(file, JSON.stringify({ journal: { path: join(dir, 'j.db') } }))
+    const journal = { path: join(dir, 'j.db') }
+    writeFileSync(file, JSON.stringify({ journal, simulator: { environment: 'production' } }))
     const { code, one } = await doctor(file)
     expect(code).toBe(0)
     expect(one('payments-allowed').subject).toBe('123456')
@@ -193,6 +194,18 @@ describe('tillbridge doctor: local checks', () => {
       ['warn', journal],
     ])
     expect(findings[0]?.fix).toBe(`chmod 0600 ${join(dir, 'client-secret')}`)
+  })
+
+  it('on a test-environment simulator doctor passes and says why the Management checks were skipped', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'config.json')
+    writeFileSync(file, JSON.stringify({ journal: { path: join(dir, 'j.db') } }))
+    const { code, one } = await doctor(file)
+    expect(code).toBe(0)
+    const skipped = one('sales-unit')
+    expect(skipped.status).toBe('skip')
+    expect(skipped.finding).toMatch(/Management API in production only.*test environment/)
+    expect(one('token').status).toBe('pass')
   })
 
   it('a damaged journal fails with the advice to stop the daemon and restore from backup', async () => {

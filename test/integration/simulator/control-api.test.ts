@@ -14,7 +14,7 @@ interface LedgerEntry {
 }
 
 describe('simulator: control API', () => {
-  const sim = useSimulator()
+  const sim = useSimulator({ environment: 'production' })
 
   it('GET /_sim/payments is the ledger: state, aggregate, events and the operations that took effect', async () => {
     await sim().createPayment()

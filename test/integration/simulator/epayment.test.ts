@@ -9,10 +9,14 @@ const nok = (value: number) => ({ currency: 'NOK', value })
 describe('simulator: ePayment money rules', () => {
   const sim = useSimulator()
 
-  const approve = () =>
-    sim().vipps('POST', `/epayment/v1/test/payments/${REF}/approve`, {
+  /** Approves, then lets the processing window pass (a cancel inside it is 6250, tested on its own). */
+  const approve = async () => {
+    const answer = await sim().vipps('POST', `/epayment/v1/test/payments/${REF}/approve`, {
       body: { customer: { phoneNumber: '4791234560' } },
     })
+    sim().advance(2001)
+    return answer
+  }
   const capture = (value: number, key: string) =>
     sim().vipps<ModificationResponse>('POST', `${PAY}/capture`, { key, body: { modificationAmount: nok(value) } })
   const refund = (value: number, key: string) =>

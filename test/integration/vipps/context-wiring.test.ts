@@ -13,7 +13,7 @@ import { DEMO, pushPayment, useSimulator } from '../../helpers/simulator.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
 
 const tempDir = useTempDir()
-const getSim = useSimulator()
+const getSim = useSimulator({ environment: 'production' })
 const conforming = useConformingFetch()
 
 async function startedApp(provider: Record<string, unknown>) {

@@ -10,7 +10,7 @@ import { TEST_PROVIDER } from '../../helpers/vipps-fixture.js'
 
 /** What real refusals from the (strict) simulator become, and that none of them is retried. */
 
-const getSim = useSimulator({ rateLimitScale: 0 })
+const getSim = useSimulator({ rateLimitScale: 0, environment: 'production' })
 const conforming = useConformingFetch()
 const AMOUNT = { currency: 'NOK' as const, value: 12550 }
 

@@ -69,15 +69,12 @@ describe('VippsHttp: what every attempt sends', () => {
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(4000)
   })
 
-  it('retries Vipps codes 6160 and 6280 with the same key', async () => {
+  it('ends a call refused with 6160 or 6280 at once, retryable: the engine sends it again later', async () => {
     const { clock, vipps, epayment } = fakeVippsClients({ wrapFetch })
-    vipps.replies.push(
-      { status: 400, body: problem(400, '6160', 'Order processing') },
-      { status: 400, body: problem(400, '6280', 'Capture failed') },
-      okModification,
-    )
-    await runUntilSettled(clock, epayment.capturePayment(REF, capture))
-    expect(vipps.apiRequests.map((r) => r.headers['idempotency-key'])).toEqual(Array(3).fill(capture.idempotencyKey))
+    vipps.replies.push({ status: 400, body: problem(400, '6160', 'Order processing') }, okModification)
+    const { error } = await runUntilSettled(clock, epayment.capturePayment(REF, capture))
+    expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, vippsCode: '6160' })
+    expect(vipps.apiRequests).toHaveLength(1)
   })
 
   it('gives a cancel the body {"cancelTransactionOnly":…} and a create its stored bytes', async () => {

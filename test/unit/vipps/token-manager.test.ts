@@ -175,6 +175,19 @@ describe('TokenManager', () => {
     expect(health.state).toBe('down')
   })
 
+  it('honours Retry-After from the token endpoint: no new request before it, even when backoff is shorter', async () => {
+    const { clock, vipps, manager } = setup()
+    vipps.tokenReplies.push({ status: 503, headers: { 'retry-after': '20' } }, { status: 503 })
+    const err = await manager.getToken().catch((e: ProviderError) => e)
+    expect(err).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryAfterMs: 20_000 })
+    for (let t = 0; t < 300; t++) {
+      await manager.getToken().catch(() => {})
+      await clock.advance(100)
+    }
+    // Backoff alone would have tried again at 0.75 s; Retry-After said 20 s.
+    expect(vipps.tokenRequests.map((r) => r.at)).toEqual([0, 20_000, 21_500])
+  })
+
   it('recovers after an outage, and health returns to ok', async () => {
     const { clock, vipps, manager, health } = setup()
     vipps.tokenReplies.push({ status: 500 }, { drop: 'before' })
