@@ -84,9 +84,20 @@ export function checkWork(run: RunRecord, minimums = WORK_MINIMUMS): WorkViolati
   return out
 }
 
-/** `failed` only where the scenario is built to fail; anywhere else it is a payment not taken. */
-export function checkFailure(p: PaymentRecord, final: Payment, id: string): WorkViolation[] {
+/**
+ * `failed` only where the scenario is built to fail, or where the run scripted Vipps to refuse a
+ * create with exactly that code and Vipps holds no payment under the reference (it did nothing);
+ * anywhere else it is a payment not taken.
+ */
+export function checkFailure(
+  p: PaymentRecord,
+  final: Payment,
+  id: string,
+  refused: { codes: ReadonlySet<string>; atVipps: boolean } = { codes: new Set(), atVipps: false },
+): WorkViolation[] {
   if (final.status !== 'failed' || SCENARIO_END_STATES[p.scenario]?.mayFail) return []
+  const code = final.failure?.code
+  if (code !== undefined && refused.codes.has(code) && !refused.atVipps) return []
   const why = final.failure ? `${final.failure.code}: ${final.failure.message}` : 'no reason given'
   return [w('failed-unexcused', id, `${p.scenario} sale ended failed (${why}); only a refused create may`)]
 }

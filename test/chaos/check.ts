@@ -51,6 +51,7 @@ export function checkRun(run: RunRecord): Violation[] {
   const ledger = new Map<string, LedgerPayment[]>()
   for (const l of run.ledger) ledger.set(l.reference, [...(ledger.get(l.reference) ?? []), l])
   const tills = new Map(run.tills.map((t) => [t.tillId, t]))
+  const refusedCreates = new Set(run.refusedCreateCodes ?? [])
 
   for (const p of run.payments) {
     const id = paymentId(p.tillId, p.key)
@@ -59,8 +60,8 @@ export function checkRun(run: RunRecord): Violation[] {
     if (!final) continue
     out.push(...checkAtRest(p, final, id))
     out.push(...checkTillTold(tills.get(p.tillId), final, id))
-    out.push(...checkFailure(p, final, id))
     const atVipps = ledger.get(final.reference) ?? []
+    out.push(...checkFailure(p, final, id, { codes: refusedCreates, atVipps: atVipps.length > 0 }))
     if (atVipps.length > 1) {
       out.push(v('created-twice', id, `${atVipps.length} payments with reference ${final.reference} at Vipps`))
     }

@@ -66,6 +66,8 @@ export interface RunRecord {
   ledger: LedgerPayment[]
   /** Daemon exits nobody asked for (a kill by the run is not one). */
   unexpectedExits: Array<{ code: number | null; signal: string | null }>
+  /** Vipps codes the run scripted on creates (refusals phase): a sale may end `failed` with one. */
+  refusedCreateCodes?: string[]
 }
 
 export function paymentId(tillId: string, key: string): string {

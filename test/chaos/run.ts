@@ -152,6 +152,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       finals,
       ledger,
       unexpectedExits: daemon.unexpectedExits,
+      refusedCreateCodes: Object.keys(scripted)
+        .filter((k) => k.startsWith('create '))
+        .map((k) => k.slice('create '.length)),
     }
     return {
       options: o,

@@ -42,6 +42,8 @@ function readReport(out: string): CertifyReport {
   return JSON.parse(readFileSync(join(out, 'certify-report.json'), 'utf8')) as CertifyReport
 }
 
+// Each run follows Vipps' real polling rhythm (first read after 5 s, then every 2 s) and the 2 s
+// processing window after an approval, about 12 s on a quiet machine: room for a loaded one.
 describe('tillbridge certify', () => {
   it("passes every flow against the test environment's stand-in; the JSON report matches Vipps' ledger", async () => {
     const dir = tempDir()
@@ -109,7 +111,7 @@ describe('tillbridge certify', () => {
     for (const secret of [DEMO.clientId, DEMO.clientSecret, DEMO.subscriptionKey]) expect(text).not.toContain(secret)
     expect(report.token).toMatchObject({ fetched: 1, unauthorized: 0, lifetimesSeconds: [3600] })
     expect(report.customerInteraction).toEqual(['CUSTOMER_PRESENT'])
-  })
+  }, 60_000)
 
   it('exits non-zero naming the flow that misbehaved, with what was expected and what Vipps answered', async () => {
     const dir = tempDir()
@@ -139,7 +141,7 @@ describe('tillbridge certify', () => {
     expect(failed?.actual).toMatch(
       /status authorized.*Vipps answered POST \/epayment\/v1\/payments\/\S+\/capture → 500/,
     )
-  })
+  }, 60_000)
 
   it('refuses a production base URL without --production, before reading a secret or starting anything', async () => {
     const dir = tempDir()

@@ -227,6 +227,21 @@ describe('the chaos checker', () => {
     expect(kinds(run)).toEqual([])
   })
 
+  it('excuses failed in any scenario only for a create code the run scripted, with nothing at Vipps', () => {
+    const run = cleanRun()
+    run.ledger = []
+    const failed = payment({ status: 'failed', captured: 0, failure: { code: '4070', message: 'Invalid phone number' } })
+    run.finals.set(paymentId('till-0', 'sale-1'), failed)
+    run.till.lastSeen.set('sale-1', failed)
+    run.refusedCreateCodes = ['6010']
+    expect(kinds(run)).toEqual(['failed-unexcused'])
+    run.refusedCreateCodes = ['6010', '4070']
+    expect(kinds(run)).toEqual([])
+    // Vipps holding the payment means the create was not refused: failed is not excused.
+    run.ledger = [ledgerEntry({})]
+    expect(kinds(run)).toContain('failed-unexcused')
+  })
+
   it('reports gaps, repeats and an incomplete event stream', () => {
     const gap = cleanRun()
     gap.till.processed = [1, 3]
