@@ -11,9 +11,11 @@ import { benchAccepts } from './accepts.js'
 import { benchGateway } from './gateway.js'
 import { describeMachine } from './lib/machine.js'
 import type { BenchResults, BenchSection } from './lib/results.js'
+import { benchProfile } from './profile.js'
 import { benchRecovery } from './recovery.js'
 import { RESULTS_FILE, renderBenchmarks, writeBenchmarks } from './report.js'
 import { benchStartup } from './startup.js'
+import { benchWaterfall } from './waterfall.js'
 
 /** Each benchmark, by name; each writes only below the directory it is given. */
 const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
@@ -21,6 +23,8 @@ const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
   gateway: benchGateway,
   startup: benchStartup,
   recovery: benchRecovery,
+  waterfall: benchWaterfall,
+  profile: benchProfile,
 }
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, dir: { type: 'string' } } })

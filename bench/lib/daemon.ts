@@ -21,6 +21,10 @@ export interface BenchDaemonOptions {
   tills: number
   payments?: Record<string, unknown>
   sim?: Partial<SimulatorOptions>
+  /** Extra environment for the daemon (TILLBRIDGE_TRACE_FILE, …). */
+  env?: NodeJS.ProcessEnv
+  /** A command that execs the daemon (bench/profile.ts adds `--cpu-prof` this way). */
+  wrapper?: string[]
 }
 
 /**
@@ -39,7 +43,12 @@ export async function startBenchDaemon(o: BenchDaemonOptions): Promise<BenchDaem
     logLevel: 'info',
     ...(o.payments ? { payments: o.payments } : {}),
   })
-  const daemon = new ChaosDaemon({ configFile: setup.configFile, logFile: join(o.dir, 'daemon.log') })
+  const daemon = new ChaosDaemon({
+    configFile: setup.configFile,
+    logFile: join(o.dir, 'daemon.log'),
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.wrapper ? { wrapper: o.wrapper } : {}),
+  })
   await daemon.start()
   return {
     sim,

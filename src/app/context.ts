@@ -19,6 +19,7 @@ import type { PaymentsEngine } from '../payments/engine.js'
 import { createPayments } from '../payments/wiring.js'
 import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
+import { FileHotPathTrace } from '../shared/hot-path-trace.js'
 import type { Component } from '../shared/lifecycle.js'
 import { NO_TEST_HOOKS, type TestHooks } from '../shared/test-hooks.js'
 import { VERSION } from '../shared/version.js'
@@ -99,6 +100,9 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const fetchImpl = overrides.fetch ?? globalThis.fetch
   const fatal = new FatalReporter()
   const hooks = overrides.testHooks ?? NO_TEST_HOOKS
+  // Benchmarks and diagnosis only: every sale's hot path, stamped, to this file.
+  const traceFile = runtime.env.TILLBRIDGE_TRACE_FILE
+  const trace = traceFile ? new FileHotPathTrace(traceFile) : undefined
 
   const journal = new Journal({
     path: config.journal.path,
@@ -160,6 +164,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     providerFor: overrides.providerFor ?? ((msn) => vipps.epayment(msn)),
     fallbackMsn: SIMULATOR_DEMO_CREDENTIALS.msn,
     ...(hooks.ackBeforeCommit ? { writer: { answerBeforeCommitMs: ACK_BEFORE_COMMIT_DELAY_MS } } : {}),
+    ...(trace ? { trace } : {}),
   })
   statusSources.payments = () => payments.engine.summary()
   counts.eventsExpired = () => payments.reaper.eventsExpired
@@ -176,6 +181,8 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
       })
     : undefined
   const components: Component[] = [
+    // First to start and last to stop: it sees every sale from the first till frame on.
+    ...(trace ? [trace] : []),
     ...(simulator ? [simulator] : []),
     ...(journalLock ? [journalLock] : []),
     journal,
@@ -217,6 +224,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     clock,
     log: log.child({ subsystem: 'gateway' }),
     countRefusal: (listener, reason) => metrics.countRefusal(listener, reason),
+    ...(trace ? { trace } : {}),
   })
   components.push(gateway)
   statusSources.tills = () => gateway.tillStatus()

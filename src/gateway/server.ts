@@ -9,6 +9,7 @@ import { type RefusalCounter, Refusals } from '../log/refusals.js'
 import type { PaymentsApi } from '../payments/api.js'
 import { CLOSE, MAX_FRAME_BYTES, type ProviderStatus } from '../protocol/index.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
+import { type HotPathTrace, NO_TRACE } from '../shared/hot-path-trace.js'
 import type { Component, ListenInfo } from '../shared/lifecycle.js'
 import type { ProviderHealth } from '../vipps/api.js'
 import { AddressAdmission } from './admission.js'
@@ -33,6 +34,8 @@ export interface GatewayDeps {
   log: Logger
   /** Counts each refusal in the metrics (tillbridge_refusals_total). */
   countRefusal?: RefusalCounter
+  /** Stamps each sale's hot path (frame parsed, `pending` written); default: off. */
+  trace?: HotPathTrace
 }
 
 /** How often Node looks for requests past headersTimeoutMs (its default is 30 s). */
@@ -222,6 +225,7 @@ export class TillGateway implements Component {
         refusals,
         admit: (tillId) => this.#admit(tillId),
         onAuthFailed: () => addresses.failed(remote),
+        trace: this.#deps.trace ?? NO_TRACE,
         onReady: (s) => {
           addresses.succeeded(remote)
           this.#register(s)

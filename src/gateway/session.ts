@@ -14,6 +14,7 @@ import {
 } from '../protocol/index.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
 import { TillbridgeError } from '../shared/errors.js'
+import type { HotPathTrace } from '../shared/hot-path-trace.js'
 import type { TillAuthenticator } from './auth.js'
 import { EventStream } from './event-stream.js'
 import { TokenBucket } from './rate-limit.js'
@@ -41,6 +42,7 @@ export interface SessionDeps {
   admit: (tillId: string) => string | undefined
   /** A hello with a wrong or missing token, or none in time. */
   onAuthFailed: () => void
+  trace: HotPathTrace
   /** Called once the till is authenticated and welcomed. */
   onReady: (session: TillSession) => void
   onClosed: (session: TillSession) => void
@@ -191,6 +193,7 @@ export class TillSession {
       return
     }
     const tillId = this.#tillId as string
+    if (frame.type === 'payment.create') this.#deps.trace.mark(tillId, frame.key, 'frameParsed')
     const answered = runRequest(this.#deps.payments, tillId, frame).then(
       (result) => void this.#send(result),
       (err: unknown) => void this.#send(toErrorFrame(err, frame.id, this.#deps.log)),
@@ -325,6 +328,8 @@ export class TillSession {
     }
     const congested = onFlushed !== undefined && ws.bufferedAmount > limits.maxBufferedBytes / 4
     ws.send(JSON.stringify(frame), congested ? () => onFlushed() : undefined)
+    if (frame.type === 'event' && frame.payment.status === 'pending' && this.#tillId !== undefined)
+      this.#deps.trace.mark(this.#tillId, frame.payment.key, 'eventWritten')
     return congested ? 'congested' : 'sent'
   }
 

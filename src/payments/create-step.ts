@@ -31,6 +31,7 @@ export async function runCreate(d: StepDeps, p: PaymentRecord, op: OperationReco
 }
 
 async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
+  d.trace.mark(p.tillId, p.tillKey, 'workerWoken')
   // Intent before action: the attempt is on disk before the first byte leaves.
   const marked = await d.writer.run((tx) => {
     const payment = fresh(d, p.id)
@@ -41,12 +42,16 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
     return true
   })
   if (!marked) return
+  d.trace.mark(p.tillId, p.tillKey, 'intentCommitted')
   const request = { idempotencyKey: op.idempotencyKey, body: op.body }
   // The client's own retries must end by the send deadline too: after it, nothing is sent.
   const deadlineMs = Math.max(1, Math.min(d.options.callDeadlineMs, p.sendDeadline - d.clock.now()))
   try {
+    d.trace.mark(p.tillId, p.tillKey, 'requestSent')
     const created = await d.providerFor(p.msn).createPayment(request, { signal: d.signal, deadlineMs })
+    d.trace.mark(p.tillId, p.tillKey, 'answerReceived')
     await d.writer.run((tx) => {
+      tx.afterCommit(() => d.trace.mark(p.tillId, p.tillKey, 'resultCommitted'))
       d.ledger.recordCall(tx, p.id, {
         operation: 'createPayment',
         idempotencyKey: op.idempotencyKey,

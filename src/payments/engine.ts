@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
 import type { FatalReporter } from '../shared/fatal.js'
+import { type HotPathTrace, NO_TRACE } from '../shared/hot-path-trace.js'
 import type { Component } from '../shared/lifecycle.js'
 import type { Journal } from '../store/journal.js'
 import type { PaymentsApi } from './api.js'
@@ -23,12 +24,15 @@ export interface PaymentsEngineDeps {
   msnForTill: (tillId: string) => string
   /** Test hooks only (ack-before-commit); see WriteBatcherOptions. */
   writer?: WriteBatcherOptions
+  /** Stamps each sale's hot path; default: off. */
+  trace?: HotPathTrace
 }
 
 /** The engine's insides the worker shares: one ledger, one group-commit writer. */
 export interface PaymentsCore {
   ledger: PaymentLedger
   writer: WriteBatcher
+  trace: HotPathTrace
 }
 
 /**
@@ -59,7 +63,8 @@ export class PaymentsEngine implements PaymentsApi, Component {
       for (const listener of this.#listeners) listener(tillId, event)
     })
     const requests = new TillRequests({ ledger, options, installationId, msnForTill, wake: () => this.#wake() })
-    this.#core = { ledger, writer, requests, summary: new PaymentsSummaryReader(journal.db) }
+    const trace = this.#deps.trace ?? NO_TRACE
+    this.#core = { ledger, writer, trace, requests, summary: new PaymentsSummaryReader(journal.db) }
     this.#accepting = true
   }
 
@@ -81,7 +86,11 @@ export class PaymentsEngine implements PaymentsApi, Component {
   }
 
   create(tillId: string, input: CreatePaymentInput): Promise<RequestResult> {
-    return this.#write((core, tx) => core.requests.accept(tx, tillId, input))
+    return this.#write((core, tx) => {
+      // Registered first, so it runs before the worker is woken by the same COMMIT.
+      tx.afterCommit(() => core.trace.mark(tillId, input.key, 'acceptCommitted'))
+      return core.requests.accept(tx, tillId, input)
+    })
   }
 
   cancel(tillId: string, key: string): Promise<RequestResult> {

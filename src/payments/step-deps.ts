@@ -1,5 +1,6 @@
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
+import type { HotPathTrace } from '../shared/hot-path-trace.js'
 import type { EpaymentApi } from '../vipps/api.js'
 import { type CallFailure, retryDelay } from './call-outcome.js'
 import type { PaymentLedger } from './ledger.js'
@@ -33,6 +34,8 @@ export interface StepDeps {
   random: () => number
   /** Aborted when the worker stops: the outcome of a call in flight is then unknown. */
   signal: AbortSignal
+  /** Stamps each sale's hot path (off unless TILLBRIDGE_TRACE_FILE is set). */
+  trace: HotPathTrace
 }
 
 /** Reads the payment again inside the transaction: a till request may have changed it meanwhile. */

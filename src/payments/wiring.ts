@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.js'
 import type { Logger } from '../log/logger.js'
 import type { Clock } from '../shared/clock.js'
 import type { FatalReporter } from '../shared/fatal.js'
+import type { HotPathTrace } from '../shared/hot-path-trace.js'
 import type { Journal } from '../store/journal.js'
 import type { EpaymentApi } from '../vipps/api.js'
 import { PaymentsEngine } from './engine.js'
@@ -22,6 +23,8 @@ export interface PaymentsWiring {
   random?: () => number
   /** Test hooks only: the engine answers before COMMIT (see WriteBatcherOptions). */
   writer?: WriteBatcherOptions
+  /** Stamps each sale's hot path; default: off. */
+  trace?: HotPathTrace
 }
 
 export interface PaymentsComponents {
@@ -52,6 +55,7 @@ export function createPayments(w: PaymentsWiring): PaymentsComponents {
     options: { referencePrefix: p.referencePrefix, sendDeadlineMs: p.sendDeadlineMs },
     msnForTill: tillMsnResolver(w.config, w.fallbackMsn),
     ...(w.writer ? { writer: w.writer } : {}),
+    ...(w.trace ? { trace: w.trace } : {}),
   })
   const worker = new PaymentWorker({
     engine,

@@ -50,7 +50,7 @@ export class PaymentWorker implements Component {
 
   async start(): Promise<void> {
     const { engine, clock, log, providerFor, options } = this.#deps
-    const { ledger, writer } = engine.core
+    const { ledger, writer, trace } = engine.core
     this.#stopping = false
     this.#abort = new AbortController()
     // One signal for every call in flight, by design: more than 10 listeners is no leak here.
@@ -64,6 +64,7 @@ export class PaymentWorker implements Component {
       options,
       random: this.#deps.random ?? Math.random,
       signal: this.#abort.signal,
+      trace,
     }
     this.#completer = new Completer(ledger, writer, log)
     await this.#completer.run([])
