@@ -11,6 +11,7 @@ import { benchAccepts } from './accepts.js'
 import { benchGateway } from './gateway.js'
 import { describeMachine } from './lib/machine.js'
 import type { BenchResults, BenchSection } from './lib/results.js'
+import { benchLoopDelay } from './loop-delay.js'
 import { benchProfile } from './profile.js'
 import { benchRecovery } from './recovery.js'
 import { RESULTS_FILE, renderBenchmarks, writeBenchmarks } from './report.js'
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
   recovery: benchRecovery,
   waterfall: benchWaterfall,
   profile: benchProfile,
+  'loop-delay': benchLoopDelay,
 }
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, dir: { type: 'string' } } })

@@ -55,7 +55,8 @@ export async function benchWaterfall(dir: string): Promise<BenchSection[]> {
   const records = readFileSync(traceFile, 'utf8')
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as number[])
+    .map((l) => JSON.parse(l) as unknown)
+    .filter((l): l is number[] => Array.isArray(l))
     .slice(WARMUP)
   return [waterfallSection(records, direct)]
 }

@@ -1,4 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs'
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Component } from './lifecycle.js'
 
 /**
@@ -32,19 +33,29 @@ export const NO_TRACE: HotPathTrace = { mark() {} }
 /** Sales that never reach `pending` (refused, expired) must not pile up while tracing. */
 const MAX_OPEN = 10_000
 
+/** The event-loop delay monitor's period. */
+const DELAY_RESOLUTION_MS = 10
+
 /** One finished sale: its stamps in TRACE_STAGES order (NaN for a stage not seen). */
 export type TraceRecord = number[]
+
+/** The file's last line: the event loop's delay over the daemon's life, in ms. */
+export interface EventLoopDelayLine {
+  eventLoopDelayMs: { p50: number; p99: number; max: number; samples: number }
+}
 
 /**
  * Traces every sale whose `payment.create` it sees and writes each finished one (its `pending`
  * event written) as a JSON array of stamps, one line each, to `file`. Only for benchmarks and
  * diagnosis (TILLBRIDGE_TRACE_FILE): the stream writes on libuv's thread, off the hot path.
+ * On stop it adds the event loop's delay over the daemon's life (EventLoopDelayLine).
  */
 export class FileHotPathTrace implements HotPathTrace, Component {
   readonly name = 'hot-path-trace'
   readonly #file: string
   readonly #open = new Map<string, TraceRecord>()
   #out: WriteStream | undefined
+  #delay: IntervalHistogram | undefined
 
   constructor(file: string) {
     this.#file = file
@@ -52,11 +63,28 @@ export class FileHotPathTrace implements HotPathTrace, Component {
 
   async start(): Promise<void> {
     this.#out = createWriteStream(this.#file, { flags: 'a' })
+    this.#delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS })
+    this.#delay.enable()
   }
 
   async stop(): Promise<void> {
     const out = this.#out
     this.#out = undefined
+    const delay = this.#delay
+    if (delay && out) {
+      delay.disable()
+      // The histogram holds the time between its timer's runs: the delay is what exceeds the period.
+      const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - DELAY_RESOLUTION_MS)
+      const line: EventLoopDelayLine = {
+        eventLoopDelayMs: {
+          p50: ms(delay.percentile(50)),
+          p99: ms(delay.percentile(99)),
+          max: ms(delay.max),
+          samples: delay.count,
+        },
+      }
+      out.write(`${JSON.stringify(line)}\n`)
+    }
     if (out) await new Promise<void>((resolve) => out.end(resolve))
   }
 
