@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { certify } from '../../../src/certify/certify.js'
 import type { CertifyReport } from '../../../src/certify/report.js'
 import { loadConfig } from '../../../src/config/load.js'
@@ -21,6 +21,14 @@ import { useTempDir } from '../../helpers/temp-dir.js'
 
 const tempDir = useTempDir('tillbridge-certify-')
 const sim = useSimulator()
+// Certify runs on real time while the simulator's clock is manual: keep the simulator's time moving
+// with the wall clock, or a cancel right after an approval would meet Vipps' processing window
+// (6250) forever, as it would on a Vipps whose time stood still.
+let ticker: NodeJS.Timeout | undefined
+beforeEach(() => {
+  ticker = setInterval(() => sim().advance(100), 100)
+})
+afterEach(() => clearInterval(ticker))
 // The simulator's customer who waits for an approval (last digit 0).
 const TEST_USER = '4791234560'
 
