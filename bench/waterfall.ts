@@ -91,7 +91,7 @@ export function waterfallSection(records: number[][], direct: number[]): BenchSe
   }
   const total = complete.map((r) => (r.at(-1) as number) - (r[0] as number))
   const call = complete.map((r) => (r[5] as number) - (r[4] as number))
-  const own = complete.map((r, i) => (total[i] as number) - (call[i] as number))
+  const own = total.map((t, i) => t - (call[i] as number))
   figures.push({
     label: 'whole sale in the daemon (frame parsed → `pending` written), p50',
     ...ms(percentile(total, 50)),

@@ -230,7 +230,11 @@ describe('the chaos checker', () => {
   it('excuses failed in any scenario only for a create code the run scripted, with nothing at Vipps', () => {
     const run = cleanRun()
     run.ledger = []
-    const failed = payment({ status: 'failed', captured: 0, failure: { code: '4070', message: 'Invalid phone number' } })
+    const failed = payment({
+      status: 'failed',
+      captured: 0,
+      failure: { code: '4070', message: 'Invalid phone number' },
+    })
     run.finals.set(paymentId('till-0', 'sale-1'), failed)
     run.till.lastSeen.set('sale-1', failed)
     run.refusedCreateCodes = ['6010']
