@@ -82,6 +82,12 @@ export function renderBenchmarks(results: BenchResults, chaos: ChaosSummary | un
   return `${lines.join('\n').trimEnd()}\n`
 }
 
+/** `a: 1, b: 2`, or a dash for a run without a refusals phase. */
+function counts(m: Record<string, number> | undefined): string {
+  const entries = Object.entries(m ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+  return entries.length === 0 ? '–' : entries.map(([k, n]) => `${k}: ${n}`).join(', ')
+}
+
 function renderChaos(c: ChaosSummary | undefined): string[] {
   const head = ['## Chaos run', '']
   if (!c) return [...head, 'No long chaos run recorded yet (`bench/chaos-summary.json` is missing).']
@@ -93,6 +99,8 @@ function renderChaos(c: ChaosSummary | undefined): string[] {
     ['tills', String(c.tills)],
     ['daemon SIGKILLs, till crashes', `${c.daemonKills}, ${c.tillCrashes}`],
     ['fault phases', `${c.faultPhases}: ${c.faultKinds.join(', ')}`],
+    ['Vipps refusals scripted (operation code: times)', counts(c.refusals?.scripted)],
+    ['Vipps refusals answered (code: times)', counts(c.refusals?.answered)],
     ['sales (accepted, unanswered)', `${c.sales} (${c.acceptedCreates}, ${c.unansweredCreates})`],
     [
       'final statuses',

@@ -68,6 +68,7 @@ describe('BENCHMARKS.md generator', () => {
         refund: { answered: 1, refused: 0, unknown: 0 },
       },
       eventsProcessed: 160_000,
+      refusals: { scripted: { 'create 4070': 2, 'cancel 6250': 3 }, answered: { '6250': 3, '4070': 1 } },
       violations: 0,
       violationsByKind: {},
       firstViolations: [],
@@ -76,6 +77,8 @@ describe('BENCHMARKS.md generator', () => {
     expect(md).toContain('| commit | abc1234 |')
     expect(md).toContain('| daemon SIGKILLs, till crashes | 900, 500 |')
     expect(md).toContain('| **violations** | **0** |')
+    expect(md).toContain('| Vipps refusals scripted (operation code: times) | cancel 6250: 3, create 4070: 2 |')
+    expect(md).toContain('| Vipps refusals answered (code: times) | 4070: 1, 6250: 3 |')
   })
 
   it('takes nearest-rank percentiles', () => {
