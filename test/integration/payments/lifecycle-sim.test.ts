@@ -1,15 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSilentLogger } from '../../../src/log/logger.js'
+import { describe, expect, it } from 'vitest'
 import type { PaymentStatus } from '../../../src/payments/types.js'
 import { createSystemClock } from '../../../src/shared/clock.js'
 import type { FaultSet } from '../../../src/simulator/faults.js'
-import { singleUnitSetup, VippsClients } from '../../../src/vipps/clients.js'
+import { useEngineClients } from '../../helpers/engine-clients.js'
 import { errorOf } from '../../helpers/error-of.js'
 import { type PaymentsHarness, pushPayment, qrPayment, startPayments } from '../../helpers/payments-harness.js'
 import { useConformingFetch } from '../../helpers/recording-fetch.js'
-import { DEMO, useSimulator } from '../../helpers/simulator.js'
+import { useSimulator } from '../../helpers/simulator.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
-import { TEST_PROVIDER } from '../../helpers/vipps-fixture.js'
 
 /**
  * The engine with the real Vipps client against the real simulator, on a real journal file. The
@@ -23,29 +21,12 @@ const tempDir = useTempDir('tillbridge-sim-')
 const POLL = { pollFirstDelayMs: 20, pollIntervalMs: 20 }
 const nok = (value: number) => ({ value, currency: 'NOK' as const })
 const running: Array<{ stop(): Promise<void> }> = []
-let clients: VippsClients
-
-beforeEach(async () => {
-  clients = new VippsClients({
-    setup: singleUnitSetup('sim', DEMO),
-    // No retries inside a call: every fault reaches the engine, whose own retries are under test.
-    provider: { ...TEST_PROVIDER, retries: 0, attemptTimeoutMs: 2000, deadlineMs: 3000 },
-    baseUrl: () => sim().baseUrl,
-    fetch: conforming(globalThis.fetch).fetch,
-    clock: createSystemClock(),
-    log: createSilentLogger(),
-  })
-  await clients.start()
-})
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop()
-  await clients.stop()
-})
+const clients = useEngineClients(sim, conforming, running)
 
 async function engine(dir = tempDir(), payments: Record<string, number> = {}): Promise<PaymentsHarness> {
   const h = await startPayments({
     dir,
-    provider: (msn) => clients.epayment(msn),
+    provider: (msn) => clients().epayment(msn),
     clock: createSystemClock(),
     payments: { ...POLL, ...payments },
   })

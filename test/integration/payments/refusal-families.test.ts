@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createSilentLogger } from '../../../src/log/logger.js'
+import { describe, expect, it } from 'vitest'
 import type { PaymentStatus, PaymentView } from '../../../src/payments/types.js'
 import { createSystemClock } from '../../../src/shared/clock.js'
-import { singleUnitSetup, VippsClients } from '../../../src/vipps/clients.js'
+import { useEngineClients } from '../../helpers/engine-clients.js'
 import { type PaymentsHarness, pushPayment, startPayments } from '../../helpers/payments-harness.js'
 import { useConformingFetch } from '../../helpers/recording-fetch.js'
-import { DEMO, useSimulator } from '../../helpers/simulator.js'
+import { useSimulator } from '../../helpers/simulator.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
-import { TEST_PROVIDER } from '../../helpers/vipps-fixture.js'
 
 /**
  * One case per family of Vipps codes, against the real simulator (refusals scripted through
@@ -20,29 +18,12 @@ const sim = useSimulator({ rateLimitScale: 0 })
 const conforming = useConformingFetch()
 const tempDir = useTempDir('tillbridge-families-')
 const running: PaymentsHarness[] = []
-let clients: VippsClients
-
-beforeEach(async () => {
-  clients = new VippsClients({
-    setup: singleUnitSetup('sim', DEMO),
-    // No retries inside a call: every refusal reaches the engine, whose policy is under test.
-    provider: { ...TEST_PROVIDER, retries: 0, attemptTimeoutMs: 2000, deadlineMs: 3000 },
-    baseUrl: () => sim().baseUrl,
-    fetch: conforming(globalThis.fetch).fetch,
-    clock: createSystemClock(),
-    log: createSilentLogger(),
-  })
-  await clients.start()
-})
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop()
-  await clients.stop()
-})
+const clients = useEngineClients(sim, conforming, running)
 
 async function engine(): Promise<PaymentsHarness> {
   const h = await startPayments({
     dir: tempDir(),
-    provider: (msn) => clients.epayment(msn),
+    provider: (msn) => clients().epayment(msn),
     clock: createSystemClock(),
     payments: { pollFirstDelayMs: 20, pollIntervalMs: 20, retryMinDelayMs: 20, retryMaxDelayMs: 200 },
   })
