@@ -33,15 +33,25 @@ export async function runCreate(d: StepDeps, p: PaymentRecord, op: OperationReco
 async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
   d.trace.mark(p.tillId, p.tillKey, 'workerWoken')
   // Intent before action: the attempt is on disk before the first byte leaves.
-  const marked = await d.writer.run((tx) => {
-    const payment = fresh(d, p.id)
-    const current = d.ledger.repo.operations(p.id).find((o) => o.id === op.id)
-    if (payment?.status !== 'queued' || !current || !isOpen(current)) return false
-    if (tx.now >= payment.sendDeadline) return false
-    d.ledger.changeOperation(tx, current, { state: 'sending', attempts: current.attempts + 1, lastAttemptAt: tx.now })
-    return true
-  })
-  if (!marked) return
+  if (await d.writer.run((tx) => markIntent(d, tx, p.id, op.id))) await sendMarked(d, p, op)
+}
+
+/**
+ * Records the attempt (state `sending`) in `tx`; false if the create is no longer to be sent.
+ * The worker also calls it inside the accept's own transaction (PaymentWorker#claim), so a fresh
+ * sale's intent shares the accept's COMMIT instead of waiting for one of its own.
+ */
+export function markIntent(d: StepDeps, tx: WriteContext, paymentId: number, opId: number): boolean {
+  const payment = fresh(d, paymentId)
+  const current = d.ledger.repo.operations(paymentId).find((o) => o.id === opId)
+  if (payment?.status !== 'queued' || !current || !isOpen(current)) return false
+  if (tx.now >= payment.sendDeadline) return false
+  d.ledger.changeOperation(tx, current, { state: 'sending', attempts: current.attempts + 1, lastAttemptAt: tx.now })
+  return true
+}
+
+/** Sends a create whose attempt markIntent has recorded; call only after that COMMIT. */
+export async function sendMarked(d: StepDeps, p: PaymentRecord, op: OperationRecord): Promise<void> {
   d.trace.mark(p.tillId, p.tillKey, 'intentCommitted')
   const request = { idempotencyKey: op.idempotencyKey, body: op.body }
   // The client's own retries must end by the send deadline too: after it, nothing is sent.

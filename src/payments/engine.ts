@@ -28,6 +28,8 @@ export interface PaymentsEngineDeps {
   trace?: HotPathTrace
 }
 
+export type AcceptClaim = (tx: WriteContext, tillId: string, key: string) => (() => void) | undefined
+
 /** The engine's insides the worker shares: one ledger, one group-commit writer. */
 export interface PaymentsCore {
   ledger: PaymentLedger
@@ -49,6 +51,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   readonly #work = new Set<() => void>()
   #core: (PaymentsCore & { requests: TillRequests; summary: PaymentsSummaryReader }) | undefined
   #accepting = false
+  #claim: AcceptClaim | undefined
 
   constructor(deps: PaymentsEngineDeps) {
     this.#deps = deps
@@ -79,6 +82,18 @@ export class PaymentsEngine implements PaymentsApi, Component {
     return this.#core
   }
 
+  /**
+   * The worker's offer to take a new sale inside its accept transaction (its intent then shares
+   * the accept's COMMIT); it returns what to run after that COMMIT, or nothing to leave the sale
+   * to its normal turn.
+   */
+  onAccept(claim: AcceptClaim): () => void {
+    this.#claim = claim
+    return () => {
+      if (this.#claim === claim) this.#claim = undefined
+    }
+  }
+
   /** Called after COMMIT of every till request that gives the worker something to do. */
   onWork(listener: () => void): () => void {
     this.#work.add(listener)
@@ -87,9 +102,16 @@ export class PaymentsEngine implements PaymentsApi, Component {
 
   create(tillId: string, input: CreatePaymentInput): Promise<RequestResult> {
     return this.#write((core, tx) => {
-      // Registered first, so it runs before the worker is woken by the same COMMIT.
-      tx.afterCommit(() => core.trace.mark(tillId, input.key, 'acceptCommitted'))
-      return core.requests.accept(tx, tillId, input)
+      let claimed: (() => void) | undefined
+      // Registered first, so it runs before the wake of the same COMMIT: a claimed sale is
+      // already the worker's when it plans, and is never started twice.
+      tx.afterCommit(() => {
+        core.trace.mark(tillId, input.key, 'acceptCommitted')
+        claimed?.()
+      })
+      const result = core.requests.accept(tx, tillId, input)
+      if (!result.replayed) claimed = this.#claim?.(tx, tillId, input.key)
+      return result
     })
   }
 

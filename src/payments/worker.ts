@@ -5,9 +5,11 @@ import type { Component } from '../shared/lifecycle.js'
 import type { EpaymentApi } from '../vipps/api.js'
 import { retryDelay } from './call-outcome.js'
 import { Completer } from './completer.js'
+import { markIntent, sendMarked } from './create-step.js'
 import type { PaymentsEngine } from './engine.js'
 import { step } from './step.js'
 import type { StepDeps, WorkerOptions } from './step-deps.js'
+import type { WriteContext } from './write-batcher.js'
 
 export interface WorkerDeps {
   engine: PaymentsEngine
@@ -68,7 +70,12 @@ export class PaymentWorker implements Component {
     }
     this.#completer = new Completer(ledger, writer, log)
     await this.#completer.run([])
-    this.#unsubscribe = engine.onWork(() => this.#plan())
+    const unsubscribeWork = engine.onWork(() => this.#plan())
+    const unsubscribeAccept = engine.onAccept((tx, tillId, key) => this.#claim(tx, tillId, key))
+    this.#unsubscribe = () => {
+      unsubscribeWork()
+      unsubscribeAccept()
+    }
     this.#scheduleCompleter()
     this.#plan()
   }
@@ -107,9 +114,33 @@ export class PaymentWorker implements Component {
     if (this.#idle.length > 0 && this.#isIdle()) for (const resolve of this.#idle.splice(0)) resolve()
   }
 
+  /**
+   * A new sale, inside its accept transaction: with a free slot, its create's attempt is recorded
+   * in that same transaction and the create goes out right after the COMMIT, one fsync sooner.
+   * The intent is still durable before the first byte leaves; if the daemon dies before sending,
+   * the next start reads the payment back first, as for any attempt in flight.
+   */
+  #claim(tx: WriteContext, tillId: string, key: string): (() => void) | undefined {
+    const steps = this.#steps
+    if (this.#stopping || !steps || this.#running.size >= (this.#deps.concurrency ?? 32)) return undefined
+    const p = steps.ledger.repo.byTillKey(tillId, key)
+    const op = p && steps.ledger.repo.operations(p.id).find((o) => o.kind === 'create')
+    if (!p || !op || op.attempts !== 0) return undefined
+    steps.trace.mark(tillId, key, 'workerWoken')
+    if (!markIntent(steps, tx, p.id, op.id)) return undefined
+    return () => {
+      if (this.#stopping || this.#running.has(p.id)) return
+      this.#track(steps, p.id, sendMarked(steps, p, op))
+    }
+  }
+
   #run(steps: StepDeps, id: number): void {
+    this.#track(steps, id, step(steps, id))
+  }
+
+  #track(steps: StepDeps, id: number, work: Promise<void>): void {
     const startedAt = this.#deps.clock.now()
-    const run = step(steps, id)
+    const run = work
       .catch((err: unknown) => this.#stepFailed(steps, id, err))
       .then(() => this.#checkProgress(steps, id, startedAt))
       .finally(() => {
