@@ -126,10 +126,10 @@ export class PaymentWorker implements Component {
     const p = steps.ledger.repo.byTillKey(tillId, key)
     const op = p && steps.ledger.repo.operations(p.id).find((o) => o.kind === 'create')
     if (!p || !op || op.attempts !== 0) return undefined
-    steps.trace.mark(tillId, key, 'workerWoken')
     if (!markIntent(steps, tx, p.id, op.id)) return undefined
     return () => {
       if (this.#stopping || this.#running.has(p.id)) return
+      steps.trace.mark(tillId, key, 'workerWoken')
       this.#track(steps, p.id, sendMarked(steps, p, op))
     }
   }
