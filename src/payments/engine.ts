@@ -4,6 +4,7 @@ import type { FatalReporter } from '../shared/fatal.js'
 import { type HotPathTrace, NO_TRACE } from '../shared/hot-path-trace.js'
 import type { Component } from '../shared/lifecycle.js'
 import type { Journal } from '../store/journal.js'
+import { AckCoalescer } from './ack-coalescer.js'
 import type { PaymentsApi } from './api.js'
 import { type EventListener, PaymentLedger } from './ledger.js'
 import { toView } from './records.js'
@@ -49,7 +50,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   readonly #deps: PaymentsEngineDeps
   readonly #listeners = new Set<EventListener>()
   readonly #work = new Set<() => void>()
-  #core: (PaymentsCore & { requests: TillRequests; summary: PaymentsSummaryReader }) | undefined
+  #core: (PaymentsCore & { requests: TillRequests; summary: PaymentsSummaryReader; acks: AckCoalescer }) | undefined
   #accepting = false
   #claim: AcceptClaim | undefined
 
@@ -67,12 +68,15 @@ export class PaymentsEngine implements PaymentsApi, Component {
     })
     const requests = new TillRequests({ ledger, options, installationId, msnForTill, wake: () => this.#wake() })
     const trace = this.#deps.trace ?? NO_TRACE
-    this.#core = { ledger, writer, trace, requests, summary: new PaymentsSummaryReader(journal.db) }
+    const summary = new PaymentsSummaryReader(journal.db)
+    const acks = new AckCoalescer(ledger, writer, clock, log)
+    this.#core = { ledger, writer, trace, requests, summary, acks }
     this.#accepting = true
   }
 
   async stop(): Promise<void> {
     this.#accepting = false
+    await this.#core?.acks.flush()
     await this.#core?.writer.drain()
   }
 
@@ -144,10 +148,8 @@ export class PaymentsEngine implements PaymentsApi, Component {
   ack(tillId: string, seq: number): void {
     const core = this.#core
     if (!core || !this.#accepting) return
-    // Not awaited: a lost ack only means the till gets those events once more.
-    core.writer
-      .run(() => core.ledger.mailbox.ack(tillId, seq))
-      .catch((err: unknown) => this.#deps.log.warn('ack not stored', { tillId, seq, err }))
+    // Not awaited, and shared: a lost ack only means the till gets those events once more.
+    core.acks.ack(tillId, seq)
   }
 
   /** Counts by status, the oldest unfinished payment, unacked events, the latest changes. */
