@@ -37,6 +37,14 @@ async function sendCreate(d: StepDeps, p: PaymentRecord, op: OperationRecord): P
 }
 
 /**
+ * Whether a create can go out right after its accept: never attempted, and nothing to do before
+ * it (a scanned personal QR is exchanged first, in its own step).
+ */
+export function sendsAtOnce(op: OperationRecord): boolean {
+  return op.kind === 'create' && op.attempts === 0 && scannedPersonalQr(op.body) === undefined
+}
+
+/**
  * Records the attempt (state `sending`) in `tx`; false if the create is no longer to be sent.
  * The worker also calls it inside the accept's own transaction (PaymentWorker#claim), so a fresh
  * sale's intent shares the accept's COMMIT instead of waiting for one of its own.

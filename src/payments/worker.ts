@@ -5,7 +5,7 @@ import type { Component } from '../shared/lifecycle.js'
 import type { EpaymentApi } from '../vipps/api.js'
 import { retryDelay } from './call-outcome.js'
 import { Completer } from './completer.js'
-import { markIntent, sendMarked } from './create-step.js'
+import { markIntent, sendMarked, sendsAtOnce } from './create-step.js'
 import type { PaymentsEngine } from './engine.js'
 import { step } from './step.js'
 import type { StepDeps, WorkerOptions } from './step-deps.js'
@@ -125,7 +125,7 @@ export class PaymentWorker implements Component {
     if (this.#stopping || !steps || this.#running.size >= (this.#deps.concurrency ?? 32)) return undefined
     const p = steps.ledger.repo.byTillKey(tillId, key)
     const op = p && steps.ledger.repo.operations(p.id).find((o) => o.kind === 'create')
-    if (!p || !op || op.attempts !== 0) return undefined
+    if (!p || !op || !sendsAtOnce(op)) return undefined
     if (!markIntent(steps, tx, p.id, op.id)) return undefined
     return () => {
       if (this.#stopping || this.#running.has(p.id)) return
