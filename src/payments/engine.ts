@@ -107,7 +107,7 @@ export class PaymentsEngine implements PaymentsApi, Component {
   create(tillId: string, input: CreatePaymentInput): Promise<RequestResult> {
     return this.#write((core, tx) => {
       let claimed: (() => void) | undefined
-      // Registered first, so it runs before the wake of the same COMMIT: a claimed sale is
+      // Runs with the COMMIT's effects, before the worker's wake (#wake): a claimed sale is
       // already the worker's when it plans, and is never started twice.
       tx.afterCommit(() => {
         core.trace.mark(tillId, input.key, 'acceptCommitted')
@@ -177,6 +177,11 @@ export class PaymentsEngine implements PaymentsApi, Component {
   }
 
   #wake(): void {
-    for (const listener of this.#work) listener()
+    // After every effect of the COMMIT, not in their midst: one COMMIT holds the accepts of many
+    // tills, and a worker woken by the first must not start a sale a later effect hands it (a
+    // claimed create would be read back first, as if its answer had been lost).
+    queueMicrotask(() => {
+      for (const listener of this.#work) listener()
+    })
   }
 }

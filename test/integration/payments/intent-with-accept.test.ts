@@ -44,6 +44,21 @@ describe('a new sale whose intent shares its accept COMMIT', () => {
     expect(h.engine.get('till-1', accepted.payment.key).status).toBe('pending')
   })
 
+  it('sales accepted in one COMMIT are each sent at once, none read back first as if its answer were lost', async () => {
+    const provider = new WitnessingFake()
+    h = await startPayments({ dir: tempDir(), provider })
+    provider.path = h.path
+    // Created in the same turn, so the group commit takes them in one transaction, and the wake
+    // of one of them comes before the claims of the others.
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => h?.engine.create('till-1', pushPayment(`sale-${i}`, `479123456${i}`))),
+    )
+    expect(provider.calls.filter((c) => c.method === 'createPayment')).toHaveLength(8)
+    expect(provider.calls.filter((c) => c.method === 'getPayment')).toEqual([])
+    expect(provider.seen.every((s) => s?.state === 'sending' && s.attempts === 1)).toBe(true)
+    await settle(h)
+  })
+
   it('a replayed create is not sent again', async () => {
     const provider = new WitnessingFake()
     h = await startPayments({ dir: tempDir(), provider })
