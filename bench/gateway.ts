@@ -40,7 +40,7 @@ function push(key: string) {
 
 async function measureLatency(dir: string): Promise<BenchSection> {
   if (!(SAMPLES >= MIN_SAMPLES)) throw new Error(`BENCH_SAMPLES=${SAMPLES}: percentiles need at least ${MIN_SAMPLES}`)
-  const bench = await startBenchDaemon({ dir, tills: 1 })
+  const bench = await startBenchDaemon({ dir, tills: 1, simProcess: true })
   const pendingAt = new Map<string, (t: number) => void>()
   const cancelled = new Map<string, () => void>()
   const till = new TillClient({
@@ -97,7 +97,8 @@ async function measureLatency(dir: string): Promise<BenchSection> {
     method:
       `One till sends \`payment.create\` and waits for the \`pending\` event (accept, COMMIT, the worker's ` +
       `create at the simulator, COMMIT, event), ${SAMPLES} times after ${WARMUP} warm-ups; the baseline sends ` +
-      'the same create straight to the simulator with fetch and waits for its answer. Between samples the ' +
+      'the same create straight to the simulator with fetch and waits for its answer. The simulator is a process ' +
+      'of its own (`tillbridge simulator`), as Vipps is to a store. Between samples the ' +
       'till cancels its sale and waits for `cancelled`, so one sale at a time is pending. Percentiles are over ' +
       `all ${SAMPLES} samples; the spread is that of ${REPEATS} consecutive blocks of them.`,
     figures: [

@@ -37,6 +37,7 @@ export async function benchWaterfall(dir: string): Promise<BenchSection[]> {
     tills: 1,
     env: { TILLBRIDGE_TRACE_FILE: traceFile },
     payments: NO_POLLS_DURING_RUN,
+    simProcess: true,
   })
   const post = await directVipps(bench.sim.baseUrl)
   const direct: number[] = []
@@ -106,7 +107,8 @@ export function waterfallSection(records: number[][], direct: number[]): BenchSe
       `One till sells ${complete.length} push payments one after another (after ${WARMUP} warm-ups), each waiting for ` +
       'its `pending` event, against a daemon run with TILLBRIDGE_TRACE_FILE: monotonic stamps taken inside the daemon ' +
       '(src/shared/hot-path-trace.ts). Each row is the gap from the stage before it; the Vipps call is compared with the ' +
-      'same create sent straight to the simulator after each sale. Percentiles of gaps do not add up to the whole.',
+      'same create sent straight to the simulator (a process of its own) after each sale. Percentiles of gaps do ' +
+      'not add up to the whole.',
     figures,
   }
 }

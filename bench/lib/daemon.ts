@@ -7,9 +7,10 @@ import { Simulator } from '../../src/simulator/simulator.js'
 import { ChaosDaemon } from '../../test/chaos/daemon.js'
 import { type DaemonSetup, makeTills, type TillIdentity, writeDaemonSetup } from '../../test/helpers/daemon-setup.js'
 import { freePort } from '../../test/helpers/free-port.js'
+import { type SimEndpoint, startSimulatorProcess } from './sim-process.js'
 
 export interface BenchDaemon {
-  sim: Simulator
+  sim: SimEndpoint
   daemon: ChaosDaemon
   setup: DaemonSetup
   tills: TillIdentity[]
@@ -25,6 +26,8 @@ export interface BenchDaemonOptions {
   env?: NodeJS.ProcessEnv
   /** A command that execs the daemon (bench/profile.ts adds `--cpu-prof` this way). */
   wrapper?: string[]
+  /** Run the simulator as a process of its own (`tillbridge simulator`) instead of in this one. */
+  simProcess?: boolean
 }
 
 /**
@@ -32,8 +35,7 @@ export interface BenchDaemonOptions {
  * in this process, with `tills` tills configured. Started and ready.
  */
 export async function startBenchDaemon(o: BenchDaemonOptions): Promise<BenchDaemon> {
-  const sim = new Simulator({ clock: createSystemClock(), log: createSilentLogger(), ...o.sim })
-  await sim.start()
+  const sim = o.simProcess ? await startSimulatorProcess() : await startInProcess(o.sim)
   const tills = makeTills(o.tills, 'till', 7)
   const setup = writeDaemonSetup({
     dir: o.dir,
@@ -60,6 +62,12 @@ export async function startBenchDaemon(o: BenchDaemonOptions): Promise<BenchDaem
       await sim.stop()
     },
   }
+}
+
+async function startInProcess(options: Partial<SimulatorOptions> | undefined): Promise<SimEndpoint> {
+  const sim = new Simulator({ clock: createSystemClock(), log: createSilentLogger(), ...options })
+  await sim.start()
+  return sim
 }
 
 /** Resident set size of a process, from /proc (bytes). */
