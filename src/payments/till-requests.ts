@@ -114,6 +114,7 @@ export class TillRequests {
       case 'pending':
         return this.#startCancel(tx, p, true)
       case 'authorized':
+        this.#stopCapture(tx, p)
         return this.#startCancel(tx, p, false)
       case 'captured':
       case 'partially_refunded':
@@ -176,6 +177,23 @@ export class TillRequests {
     const after = ledger.change(tx, p, { status: 'cancelling', nextActionAt: tx.now }, 'cancel requested by the till')
     tx.afterCommit(this.#d.wake)
     return { payment: toView(after), replayed: false }
+  }
+
+  /**
+   * A cancel that met a capture: an approved auto payment gets its capture queued the moment
+   * the approval is read. Not sent yet, it is dropped and the cancel wins (the worker marks a
+   * capture in a write transaction of its own, so it sees the drop and never sends). Already
+   * attempted, its outcome may be money taken: the cancel is refused, and the till learns the
+   * capture's outcome from its events (refund once captured).
+   */
+  #stopCapture(tx: WriteContext, p: PaymentRecord): void {
+    const { ledger } = this.#d
+    const capturing = ledger.repo.operations(p.id).filter((op) => op.kind === 'capture' && isOpen(op))
+    if (capturing.length === 0) return
+    if (p.captureMode !== 'auto' || capturing.some((op) => op.attempts > 0)) {
+      throw invalidState(p.tillKey, p.status, 'it is being captured; refund it once it is captured')
+    }
+    for (const op of capturing) ledger.changeOperation(tx, op, { state: 'abandoned' })
   }
 
   #find(tillId: string, key: string): PaymentRecord {
