@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { ChaosSummary } from '../test/chaos/summary.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
+import { explainMisses } from './lib/explain.js'
 import type { BenchResults, Figure, Measured } from './lib/results.js'
 import { TARGETS } from './lib/targets.js'
 
@@ -74,6 +75,7 @@ export function renderBenchmarks(results: BenchResults, chaos: ChaosSummary | un
     ...Object.values(TARGETS).map((t) => `| ${t.text} | ${t.figure} | ${t.setOn} | ${t.setIn} |`),
     '',
   ]
+  lines.push(...explainMisses(results))
   for (const s of results.sections) {
     lines.push(`## ${s.title}`, '', s.method, '', '| figure | measured | baseline (same run) | target | met |')
     lines.push('|---|---|---|---|---|', ...s.figures.map((f) => figureRow(f)), '')

@@ -20,6 +20,8 @@ export interface Measured {
 }
 
 export interface Target {
+  /** Its key in bench/lib/targets.ts (BENCHMARKS.md explains a missed target by it). */
+  id?: string
   /** As the README and BENCHMARKS.md state it, e.g. "≤ 2 ms added". */
   text: string
   met: boolean

@@ -113,5 +113,5 @@ export type TargetId = keyof typeof TARGETS
 export function target(id: TargetId, value: number): Target {
   const rule: TargetRule = TARGETS[id]
   const met = rule.direction === 'atMost' ? value <= rule.limit : value >= rule.limit
-  return { text: rule.text, met, setOn: rule.setOn }
+  return { id, text: rule.text, met, setOn: rule.setOn }
 }
