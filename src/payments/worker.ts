@@ -37,6 +37,8 @@ export class PaymentWorker implements Component {
   readonly #deps: WorkerDeps
   readonly #running = new Map<number, Promise<void>>()
   readonly #stalls = new Map<number, number>()
+  /** Sales claimed in the group commit being written; their sends start after its COMMIT. */
+  readonly #claiming = new Set<number>()
   #steps: StepDeps | undefined
   #completer: Completer | undefined
   #timer: TimerHandle | undefined
@@ -122,11 +124,17 @@ export class PaymentWorker implements Component {
    */
   #claim(tx: WriteContext, tillId: string, key: string): (() => void) | undefined {
     const steps = this.#steps
-    if (this.#stopping || !steps || this.#running.size >= (this.#deps.concurrency ?? 32)) return undefined
+    const busy = this.#running.size + this.#claiming.size
+    if (this.#stopping || !steps || busy >= (this.#deps.concurrency ?? 32)) return undefined
     const p = steps.ledger.repo.byTillKey(tillId, key)
     const op = p && steps.ledger.repo.operations(p.id).find((o) => o.kind === 'create')
     if (!p || !op || !sendsAtOnce(op)) return undefined
     if (!markIntent(steps, tx, p.id, op.id)) return undefined
+    // One COMMIT may hold many accepts: count the claims of this one against the cap too. The
+    // group commit runs (and, if it commits, runs its effects) in one turn; the count is dropped
+    // after it either way.
+    if (this.#claiming.size === 0) queueMicrotask(() => this.#claiming.clear())
+    this.#claiming.add(p.id)
     return () => {
       if (this.#stopping || this.#running.has(p.id)) return
       steps.trace.mark(tillId, key, 'workerWoken')
