@@ -5,7 +5,7 @@ import type { Component } from '../shared/lifecycle.js'
 import type { EpaymentApi } from '../vipps/api.js'
 import { retryDelay } from './call-outcome.js'
 import { Completer } from './completer.js'
-import { markIntent, sendMarked, sendsAtOnce } from './create-step.js'
+import { expireUnsent, markIntent, sendMarked, sendsAtOnce } from './create-step.js'
 import type { PaymentsEngine } from './engine.js'
 import { step } from './step.js'
 import type { StepDeps, WorkerOptions } from './step-deps.js'
@@ -138,7 +138,13 @@ export class PaymentWorker implements Component {
     return () => {
       if (this.#stopping || this.#running.has(p.id)) return
       steps.trace.mark(tillId, key, 'workerWoken')
-      this.#track(steps, p.id, sendMarked(steps, p, op))
+      // A cancel in the same COMMIT (after this accept) found the intent already marked; nothing
+      // has left yet, so the sale ends unsent instead of being created and then cancelled.
+      const unsent = steps.ledger.repo.byId(p.id)?.status !== 'queued'
+      const work = unsent
+        ? steps.writer.run((after) => expireUnsent(steps, after, p.id, 'cancelled before it was sent'))
+        : sendMarked(steps, p, op)
+      this.#track(steps, p.id, work)
     }
   }
 

@@ -28,4 +28,19 @@ describe('sales claimed in their accept COMMIT', () => {
     await settle(h)
     expect(inFlight).toBeLessThanOrEqual(32)
   })
+
+  it('a cancel committed with the accept (same group commit) cancels before anything is sent', async () => {
+    const provider = new FakeEpayment()
+    h = await startPayments({ dir: tempDir(), provider })
+    const [, cancel] = await Promise.all([
+      h.engine.create('till-1', pushPayment('sale-1')),
+      h.engine.cancel('till-1', 'sale-1'),
+    ])
+    await settle(h)
+    // Answered 'cancelling' (the intent was already marked), but nothing goes to Vipps.
+    expect(['cancelling', 'cancelled']).toContain(cancel.payment.status)
+    expect(h.engine.get('till-1', 'sale-1').status).toBe('cancelled')
+    expect(provider.calls.filter((c) => c.method === 'createPayment')).toEqual([])
+    expect(provider.calls.filter((c) => c.method === 'cancelPayment')).toEqual([])
+  })
 })
