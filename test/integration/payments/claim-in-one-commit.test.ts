@@ -19,7 +19,7 @@ describe('sales claimed in their accept COMMIT', () => {
     const release = provider.hold('createPayment')
     await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        h?.engine.create('till-1', pushPayment(`sale-${i}`, `4791${String(i).padStart(6, '0')}`)),
+        h?.engine.create('till-1', pushPayment(`sale-${i}`, `4791${String(i).padStart(5, '0')}1`)),
       ),
     )
     for (let i = 0; i < 20; i++) await tick()
@@ -27,6 +27,9 @@ describe('sales claimed in their accept COMMIT', () => {
     release()
     await settle(h)
     expect(inFlight).toBeLessThanOrEqual(32)
+    // The rest go in their normal turn as slots free, each sent once.
+    expect(provider.calls.filter((c) => c.method === 'createPayment')).toHaveLength(40)
+    for (let i = 0; i < 40; i++) expect(h.engine.get('till-1', `sale-${i}`).status).toBe('pending')
   })
 
   it('a cancel committed with the accept (same group commit) cancels before anything is sent', async () => {
