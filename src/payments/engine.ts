@@ -181,7 +181,14 @@ export class PaymentsEngine implements PaymentsApi, Component {
     // tills, and a worker woken by the first must not start a sale a later effect hands it (a
     // claimed create would be read back first, as if its answer had been lost).
     queueMicrotask(() => {
-      for (const listener of this.#work) listener()
+      for (const listener of this.#work) {
+        // Outside the COMMIT's effects now, so nothing else would catch a throw: log it, as they did.
+        try {
+          listener()
+        } catch (err) {
+          this.#deps.log.error('waking the worker failed', { err })
+        }
+      }
     })
   }
 }

@@ -4,6 +4,9 @@ import { isOpen, type OperationRecord, type PaymentRecord } from './records.js'
 import { failureFor, type VippsFacts } from './vipps-status.js'
 import type { WriteContext } from './write-batcher.js'
 
+/** How often a reservation nothing of ours can move any more is read back from Vipps. */
+export const SETTLED_READ_MS = 10 * 60_000
+
 export interface ProgressOptions {
   pollIntervalMs: number
   manualCaptureTimeoutMs: number
@@ -101,9 +104,11 @@ export function planNext(p: PaymentRecord, ops: OperationRecord[], now: number, 
     case 'pending':
       return now + o.pollIntervalMs
     case 'authorized':
-      return p.captureMode === 'manual' && p.captureDeadline !== null && p.captureDeadline > now
-        ? p.captureDeadline
-        : null
+      if (p.captureMode === 'manual' && p.captureDeadline !== null && p.captureDeadline > now) return p.captureDeadline
+      // Reserved money and nothing of ours left to move it: a release (or capture) Vipps refused.
+      // A person is told (needsAttention); meanwhile Vipps is read back now and then, so the till
+      // learns the end when it comes (a release from the portal, the reservation expiring).
+      return now + SETTLED_READ_MS
     default:
       return null
   }

@@ -12,11 +12,11 @@ afterEach(async () => {
 })
 
 /**
- * FAILS on hot (cd505ff): a till cancel that dropped an unsent auto capture, whose release Vipps
- * then refuses (unknown code, or a retried refusal exhausted), leaves the payment `authorized`
- * with next_action_at NULL: neither captured nor released, never looked at again (the completer
- * only picks up queued/pending/cancelling), though the till was told its cancel was accepted.
- * Manual-capture payments have the same end on main after a refused till cancel.
+ * A till cancel that dropped an unsent auto capture, whose release Vipps then refuses (unknown
+ * code, or a retried refusal exhausted): the payment stays `authorized`, a person is told, and it
+ * must still have a next look scheduled (a slow read-back, progress.ts SETTLED_READ_MS), so the
+ * till learns the end when Vipps has one. It used to be left with nothing scheduled, for good
+ * (manual-capture payments too, after a refused till cancel).
  */
 describe('a till cancel that dropped the capture, then refused by Vipps', () => {
   it('leaves the payment final, or with a next look scheduled', async () => {
