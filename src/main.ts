@@ -5,7 +5,12 @@
  */
 import { runCli } from './cli/index.js'
 import { EXIT } from './shared/exit-codes.js'
+import { StartupTimeline } from './shared/startup-timeline.js'
 import { parseTestHooks, type TestHooks } from './shared/test-hooks.js'
+
+// Node's own start-up (and these few imports) ends here; a command loads its modules itself.
+const startup = new StartupTimeline()
+startup.mark('main')
 
 const FORCED_EXIT_GRACE_MS = 30_000
 
@@ -52,5 +57,6 @@ const exitCode = await runCli(process.argv.slice(2), {
   logStream: process.stdout,
   signal: controller.signal,
   testHooks,
+  startup,
 })
 process.exitCode = exitCode
