@@ -26,7 +26,7 @@ import { StartupTimeline } from '../shared/startup-timeline.js'
 import { NO_TEST_HOOKS, type TestHooks } from '../shared/test-hooks.js'
 import { VERSION } from '../shared/version.js'
 import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
-import { Simulator } from '../simulator/simulator.js'
+import { EmbeddedSimulator } from '../simulator/embedded.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import { JournalLock } from '../store/journal-lock.js'
@@ -82,7 +82,7 @@ export interface AppContext {
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
-  simulator: Simulator | undefined
+  simulator: EmbeddedSimulator | undefined
   /** True between the end of start() and the beginning of stop(); set by App. */
   readiness: { ready: boolean }
   metrics: DaemonMetrics
@@ -126,7 +126,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   // First to start, last to stop: the Vipps client reads its base URL once it listens.
   const simulator =
     config.provider.kind === 'simulator'
-      ? new Simulator({
+      ? new EmbeddedSimulator({
           ...config.simulator,
           clock,
           log: log.child({ subsystem: 'simulator' }),
