@@ -27,6 +27,9 @@ export interface MemorySplit {
 export interface FootprintSnapshot {
   /** ms since the process began. */
   atMs: number
+  /** Node's version and the flags it runs with (NODE_FLAGS, from the #! line or the unit). */
+  node: string
+  nodeFlags: string[]
   startup: readonly StartupMark[]
   memory: MemorySplit
 }
@@ -70,6 +73,8 @@ export class FootprintFile implements Component {
   write(): void {
     const snapshot: FootprintSnapshot = {
       atMs: Math.round(performance.now()),
+      node: process.version,
+      nodeFlags: process.execArgv,
       startup: this.#o.timeline.marks,
       memory: memorySplit(
         this.#o.readStatus ?? (() => readFileSync('/proc/self/status', 'utf8')),
