@@ -4,8 +4,10 @@
  * schema: all but a hundred become captured history with their create done and events acked,
  * the last hundred stay in flight, as on a till that has sold for months.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
+import { NODE_FLAGS } from '../src/shared/node-flags.js'
 import { sleep, startBenchDaemon } from './lib/daemon.js'
 import { acceptMany, openEngine } from './lib/engine.js'
 import { type BenchSection, median, round } from './lib/results.js'
@@ -16,6 +18,7 @@ const IN_FLIGHT = 100
 const STARTS = 3
 
 export async function benchStartup(root: string): Promise<BenchSection[]> {
+  const bare = await timeBareNode()
   const empty = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
   const full = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
   return [
@@ -25,8 +28,16 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
       method:
         `\`tillbridge run\` from spawn to its \`ready\` log line (node start, journal open and checks, migrations, ` +
         `engine, gateway), median of ${STARTS}; the journal holds ${PAYMENTS.toLocaleString('en-US')} payments ` +
-        `(${IN_FLIGHT} in flight) filled through the engine. Baseline: the same with an empty journal.`,
+        `(${IN_FLIGHT} in flight) filled through the engine. Baseline: the same with an empty journal, and for that ` +
+        `one a bare \`node ${NODE_FLAGS.join(' ')} -e\` from spawn to its first line (the floor).`,
       figures: [
+        {
+          label: 'to ready with an empty journal',
+          value: round(empty),
+          unit: 'ms',
+          baseline: { label: '`node -e` to its first line', value: round(bare), unit: 'ms' },
+          target: target('startupEmptyMs', empty),
+        },
         {
           label: `to ready with ${PAYMENTS.toLocaleString('en-US')} payments`,
           value: round(full),
@@ -37,6 +48,22 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
       ],
     },
   ]
+}
+
+/** Spawn to the first stdout line of a node that does nothing else, median of STARTS. */
+async function timeBareNode(): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < STARTS; i++) {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [...NODE_FLAGS, '-e', 'console.log("ready")'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    times.push(performance.now() - t0)
+    await exited
+  }
+  return median(times)
 }
 
 async function timeStarts(dir: string, payments: number): Promise<number> {
