@@ -47,7 +47,7 @@ export const TARGETS = {
     limit: 128,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '51d0cbd',
   },
   rssIdle: {
     text: '≤ 64 MB',
@@ -55,7 +55,7 @@ export const TARGETS = {
     limit: 64,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '51d0cbd',
   },
   stormMs: {
     text: '≤ 2000 ms',
@@ -79,7 +79,7 @@ export const TARGETS = {
     limit: 300,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '51d0cbd',
   },
   startupEmptyMs: {
     text: '≤ 200 ms',
@@ -87,7 +87,7 @@ export const TARGETS = {
     limit: 200,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '51d0cbd',
   },
   recoveryModifications: {
     text: '≤ 5 (Vipps)',
