@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url'
 import WebSocket from 'ws'
 import { TillClient } from '../src/client/index.js'
 import type { FootprintSnapshot, MemorySplit } from '../src/ops/footprint.js'
-import { NODE_FLAGS } from '../src/shared/node-flags.js'
+import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
 import { MB, sleep, startBenchDaemon } from './lib/daemon.js'
 import { type BenchSection, type Figure, median, round } from './lib/results.js'
@@ -136,7 +136,7 @@ function floorSection(bare: ChildReport, deps: Array<{ label: string; report: Ch
     id: 'footprint-floor',
     title: 'Footprint: the floor and each dependency',
     method:
-      `A child \`node ${NODE_FLAGS.join(' ')} -e\` that imports one dependency (or nothing: the floor), waits 500 ms and ` +
+      `A child \`node ${NODE_FLAGS.join(' ')} -e\` (with ${Object.keys(NODE_ENV).join(', ')} as the daemon) that imports one dependency (or nothing: the floor), waits 500 ms and ` +
       `reports its VmRSS; median of ${LIVES} children each. The import time is in the label. Each figure is the whole ` +
       "process: the floor is in all of them, and dependencies share code (zod's cost is in the last row once).",
     figures,

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
-import { NODE_FLAGS } from '../src/shared/node-flags.js'
+import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { sleep, startBenchDaemon } from './lib/daemon.js'
 import { acceptMany, openEngine } from './lib/engine.js'
 import { type BenchSection, median, round } from './lib/results.js'
@@ -56,6 +56,7 @@ async function timeBareNode(): Promise<number> {
   for (let i = 0; i < STARTS; i++) {
     const t0 = performance.now()
     const child = spawn(process.execPath, [...NODE_FLAGS, '-e', 'console.log("ready")'], {
+      env: { ...process.env, ...NODE_ENV },
       stdio: ['ignore', 'pipe', 'ignore'],
     })
     const exited = new Promise((resolve) => child.once('exit', resolve))

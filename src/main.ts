@@ -1,7 +1,7 @@
-#!/usr/bin/env -S node --optimize-for-size --max-old-space-size=300
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --optimize-for-size --max-old-space-size=300
 /**
  * The process entry point and the only file that touches process.*: arguments, signals,
- * the exit code, and the last-resort forced exit. The #! line carries NODE_FLAGS
+ * the exit code, and the last-resort forced exit. The #! line carries NODE_ENV and NODE_FLAGS
  * (src/shared/node-flags.ts; `env -S` splits them), so `tillbridge` runs as the unit runs it.
  */
 import { runCli } from './cli/index.js'

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { NODE_FLAGS } from '../../src/shared/node-flags.js'
+import { NODE_ENV, NODE_FLAGS } from '../../src/shared/node-flags.js'
 
 /** The package root: the nearest folder above this file with a package.json (also from dist-bench/). */
 export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
@@ -36,7 +36,7 @@ export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, wrapper
   const [command, ...prefix] = [...wrapper, process.execPath]
   // With the flags it ships with (its #! line, the unit), so tests and benchmarks run the product.
   const child = spawn(command as string, [...prefix, ...NODE_FLAGS, MAIN_JS, ...args], {
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: process.env.PATH, ...NODE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const lines: Array<Record<string, unknown>> = []

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { NODE_FLAGS } from '../../../src/shared/node-flags.js'
+import { NODE_ENV, NODE_FLAGS } from '../../../src/shared/node-flags.js'
 
 const ROOT = join(import.meta.dirname, '..', '..', '..')
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8')
@@ -14,16 +14,20 @@ function flagsIn(line: string | undefined, script: string): string[] {
   return (m[1] ?? '').trim().split(' ').filter(Boolean)
 }
 
-describe('NODE_FLAGS, everywhere the daemon starts', () => {
-  it("are on dist/main.js's #! line, the unit's ExecStart, /usr/bin/tillbridge and npm start", () => {
+describe('NODE_FLAGS and NODE_ENV, everywhere the daemon starts', () => {
+  it("are on dist/main.js's #! line, in the unit, /usr/bin/tillbridge and npm start", () => {
     const shebang = read('src/main.ts').split('\n')[0]
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${NODE_FLAGS.join(' ')}`)
-    const execStart = /^ExecStart=.*$/m.exec(read('systemd/tillbridge.service'))?.[0]
-    expect(flagsIn(execStart, '/opt/tillbridge/dist/main.js')).toEqual(NODE_FLAGS)
-    const wrapper = /^exec .*$/m.exec(read('packaging/debian/tillbridge.sh'))?.[0]
-    expect(flagsIn(wrapper, '/opt/tillbridge/dist/main.js')).toEqual(NODE_FLAGS)
+    const assignments = Object.entries(NODE_ENV).map(([k, v]) => `${k}=${v}`)
+    expect(shebang).toBe(`#!/usr/bin/env -S ${assignments.join(' ')} node ${NODE_FLAGS.join(' ')}`)
+    const unit = read('systemd/tillbridge.service')
+    expect(flagsIn(/^ExecStart=.*$/m.exec(unit)?.[0], '/opt/tillbridge/dist/main.js')).toEqual(NODE_FLAGS)
+    for (const a of assignments) expect(unit).toMatch(new RegExp(`^Environment=${a}$`, 'm'))
+    const wrapper = read('packaging/debian/tillbridge.sh')
+    expect(flagsIn(/^exec .*$/m.exec(wrapper)?.[0], '/opt/tillbridge/dist/main.js')).toEqual(NODE_FLAGS)
+    for (const a of assignments) expect(wrapper).toMatch(new RegExp(`^export ${a}$`, 'm'))
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start
     expect(flagsIn(start, 'dist/main.js')).toEqual(NODE_FLAGS)
+    expect(start?.startsWith(`${assignments.join(' ')} node `)).toBe(true)
   })
 
   it('are flags this Node knows (a typo would stop the daemon from starting)', () => {
