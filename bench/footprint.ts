@@ -23,6 +23,7 @@ import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
 import { MB, sleep, startBenchDaemon } from './lib/daemon.js'
 import { type BenchSection, type Figure, median, round } from './lib/results.js'
+import { startPendingSales } from './lib/sell.js'
 import { target } from './lib/targets.js'
 
 const LIVES = 3
@@ -258,17 +259,7 @@ async function payingLife(dir: string): Promise<BenchSection> {
     await Promise.all(clients.map((c) => c.connect()))
     await sleep(2000)
     const connected = readSnapshot(file).memory
-    await Promise.all(
-      clients.map((c, i) =>
-        c.createPayment({
-          key: `fp-${i}`,
-          amount: { value: 4990, currency: 'NOK' },
-          flow: 'push',
-          customer: { phoneNumber: '4790000000' },
-        }),
-      ),
-    )
-    await Promise.all(clients.map((c, i) => c.waitFor(`fp-${i}`, 'pending', 30_000)))
+    await startPendingSales(clients, 'fp')
     const snapshots: MemorySplit[] = []
     for (let i = 0; i < PAYING_SNAPSHOTS; i++) {
       await sleep(1000)
