@@ -13,7 +13,7 @@
  *   npm run bench -- --only footprint
  */
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import WebSocket from 'ws'
@@ -22,6 +22,7 @@ import type { FootprintSnapshot, MemorySplit } from '../src/ops/footprint.js'
 import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
 import { MB, sleep, startBenchDaemon } from './lib/daemon.js'
+import { ENGINE_PHASE, JOURNAL_PHASE, phaseMs, readSnapshot } from './lib/footprint-file.js'
 import { type BenchSection, type Figure, median, round } from './lib/results.js'
 import { startPendingSales } from './lib/sell.js'
 import { target } from './lib/targets.js'
@@ -198,9 +199,7 @@ function idleSection(lives: Life[], bare: ChildReport): BenchSection {
 
 /** The phases between the daemon's own marks, each the median over the lives. */
 function startupSplit(lives: Life[], runImportMs: number): BenchSection {
-  const at = (l: Life, step: string) => l.snapshot.startup.find((m) => m.step === step)?.atMs ?? Number.NaN
-  const phase = (from: string | undefined, to: string) =>
-    median(lives.map((l) => at(l, to) - (from === undefined ? 0 : at(l, from))))
+  const phase = (from: string | undefined, to: string) => median(lives.map((l) => phaseMs(l.snapshot, from, to)))
   const ms = (label: string, value: number, baseline?: Figure['baseline']): Figure => ({
     label,
     value: round(value, 1),
@@ -227,16 +226,12 @@ function startupSplit(lives: Life[], runImportMs: number): BenchSection {
       }),
       ms('config and secrets read', phase('modules', 'config')),
       ms('components built (composition root)', phase('config', 'context')),
-      ms('journal lock, open, checks, migrations', phase('context', 'journal')),
-      ms('Vipps clients, engine, worker, reaper, metrics', phase('journal', 'loud-warnings')),
+      ms(JOURNAL_PHASE[0], phase(JOURNAL_PHASE[1], JOURNAL_PHASE[2])),
+      ms(ENGINE_PHASE[0], phase(ENGINE_PHASE[1], ENGINE_PHASE[2])),
       ms('gateway listening', phase('loud-warnings', 'gateway')),
       ms('systemd notify to ready', phase('gateway', 'ready')),
     ],
   }
-}
-
-function readSnapshot(file: string): FootprintSnapshot {
-  return JSON.parse(readFileSync(file, 'utf8')) as FootprintSnapshot
 }
 
 // ---- 501 tills paying ----
