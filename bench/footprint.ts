@@ -82,10 +82,13 @@ const status = readFileSync('/proc/self/status', 'utf8')
 const kb = (k) => Number(new RegExp('^' + k + ':\\\\s+(\\\\d+) kB', 'm').exec(status)?.[1] ?? NaN) * 1024
 const u = process.memoryUsage(); const c = getHeapCodeStatistics()
 console.log(JSON.stringify({ importMs, rss: kb('VmRSS'), rssFile: kb('RssFile'), rssAnon: kb('RssAnon'),
-  heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, code: c.code_and_metadata_size + c.bytecode_and_metadata_size }))
+  heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, code: c.code_and_metadata_size + c.bytecode_and_metadata_size }))
 `
 
-type ChildReport = Pick<MemorySplit, 'rss' | 'rssFile' | 'rssAnon' | 'heapUsed' | 'heapTotal' | 'external'> & {
+type ChildReport = Pick<
+  MemorySplit,
+  'rss' | 'rssFile' | 'rssAnon' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'
+> & {
   importMs: number
   code: number
 }
@@ -115,6 +118,7 @@ function medianChild(code: string): ChildReport {
     heapUsed: m('heapUsed'),
     heapTotal: m('heapTotal'),
     external: m('external'),
+    arrayBuffers: m('arrayBuffers'),
     code: m('code'),
   }
 }
@@ -191,6 +195,7 @@ function idleSection(lives: Life[], bare: ChildReport): BenchSection {
       vs('V8 heap used', m('heapUsed'), bare.heapUsed),
       vs('V8 heap total (reserved)', m('heapTotal'), bare.heapTotal),
       vs('external (C++ objects held by JS)', m('external'), bare.external),
+      vs('array buffers', m('arrayBuffers'), bare.arrayBuffers),
       vs('code and bytecode', m('code') + m('bytecode'), bare.code),
       vs('source text of loaded modules', m('scriptSource'), 0),
     ],
