@@ -12,6 +12,7 @@ import { TillClient } from '../src/client/index.js'
 import type { EventLoopDelayLine } from '../src/shared/hot-path-trace.js'
 import { sleep, startBenchDaemon } from './lib/daemon.js'
 import { type BenchSection, type Figure, round } from './lib/results.js'
+import { startPendingSales } from './lib/sell.js'
 
 const TILLS = Number(process.env.BENCH_TILLS ?? 500) + 1
 const PAYING_MS = 10_000
@@ -52,17 +53,7 @@ async function lifeOf(dir: string, tills: number): Promise<EventLoopDelayLine['e
     for (const t of bench.tills.slice(0, tills))
       clients.push(new TillClient({ url: bench.setup.tillUrl, token: t.token }))
     await Promise.all(clients.map((c) => c.connect()))
-    await Promise.all(
-      clients.map((c, i) =>
-        c.createPayment({
-          key: `loop-${i}`,
-          amount: { value: 4990, currency: 'NOK' },
-          flow: 'push',
-          customer: { phoneNumber: '4790000000' },
-        }),
-      ),
-    )
-    await Promise.all(clients.map((c, i) => c.waitFor(`loop-${i}`, 'pending', 30_000)))
+    await startPendingSales(clients, 'loop')
     await sleep(PAYING_MS)
   } finally {
     await Promise.all(clients.map((c) => c.close()))

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchAccepts } from './accepts.js'
+import { benchFootprint } from './footprint.js'
 import { benchGateway } from './gateway.js'
 import { describeMachine } from './lib/machine.js'
 import type { BenchResults, BenchSection } from './lib/results.js'
@@ -27,6 +28,7 @@ const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
   waterfall: benchWaterfall,
   profile: benchProfile,
   'loop-delay': benchLoopDelay,
+  footprint: benchFootprint,
 }
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, dir: { type: 'string' } } })

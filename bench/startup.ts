@@ -4,11 +4,14 @@
  * schema: all but a hundred become captured history with their create done and events acked,
  * the last hundred stay in flight, as on a till that has sold for months.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
+import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { sleep, startBenchDaemon } from './lib/daemon.js'
 import { acceptMany, openEngine } from './lib/engine.js'
-import { type BenchSection, median, round } from './lib/results.js'
+import { ENGINE_PHASE, JOURNAL_PHASE, phaseMs, readSnapshot } from './lib/footprint-file.js'
+import { type BenchSection, type Figure, median, round } from './lib/results.js'
 import { target } from './lib/targets.js'
 
 const PAYMENTS = Number(process.env.BENCH_JOURNAL_PAYMENTS ?? 100_000)
@@ -16,8 +19,15 @@ const IN_FLIGHT = 100
 const STARTS = 3
 
 export async function benchStartup(root: string): Promise<BenchSection[]> {
-  const empty = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
-  const full = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
+  const bare = await timeBareNode()
+  const { ms: empty, phases: emptyPhases } = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
+  const { ms: full, phases: fullPhases } = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
+  const phaseFigure = ([label]: readonly [string, string, string], i: number): Figure => ({
+    label: `${label}, ${PAYMENTS.toLocaleString('en-US')} payments`,
+    value: round(fullPhases[i] ?? Number.NaN),
+    unit: 'ms',
+    baseline: { label: 'empty journal', value: round(emptyPhases[i] ?? Number.NaN), unit: 'ms' },
+  })
   return [
     {
       id: 'startup',
@@ -25,8 +35,17 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
       method:
         `\`tillbridge run\` from spawn to its \`ready\` log line (node start, journal open and checks, migrations, ` +
         `engine, gateway), median of ${STARTS}; the journal holds ${PAYMENTS.toLocaleString('en-US')} payments ` +
-        `(${IN_FLIGHT} in flight) filled through the engine. Baseline: the same with an empty journal.`,
+        `(${IN_FLIGHT} in flight) filled through the engine. Baseline: the same with an empty journal, and for that ` +
+        `one a bare \`node ${NODE_FLAGS.join(' ')} -e\` from spawn to its first line (the floor). The phases ` +
+        "are the daemon's own start-up marks (TILLBRIDGE_FOOTPRINT_FILE), median of the same starts.",
       figures: [
+        {
+          label: 'to ready with an empty journal',
+          value: round(empty),
+          unit: 'ms',
+          baseline: { label: '`node -e` to its first line', value: round(bare), unit: 'ms' },
+          target: target('startupEmptyMs', empty),
+        },
         {
           label: `to ready with ${PAYMENTS.toLocaleString('en-US')} payments`,
           value: round(full),
@@ -34,13 +53,40 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
           baseline: { label: 'empty journal', value: round(empty), unit: 'ms' },
           target: target('startupMs', full),
         },
+        ...PHASES.map(phaseFigure),
       ],
     },
   ]
 }
 
-async function timeStarts(dir: string, payments: number): Promise<number> {
-  const bench = await startBenchDaemon({ dir, tills: 4, payments: { sendDeadlineMs: 3_600_000 } })
+/** Spawn to the first stdout line of a node that does nothing else, median of STARTS. */
+async function timeBareNode(): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < STARTS; i++) {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [...NODE_FLAGS, '-e', 'console.log("ready")'], {
+      env: { ...process.env, ...NODE_ENV },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    times.push(performance.now() - t0)
+    await exited
+  }
+  return median(times)
+}
+
+/** The start-up phases that depend on the journal's size. */
+const PHASES = [JOURNAL_PHASE, ENGINE_PHASE] as const
+
+async function timeStarts(dir: string, payments: number): Promise<{ ms: number; phases: number[] }> {
+  const footprint = join(dir, 'footprint.json')
+  const bench = await startBenchDaemon({
+    dir,
+    tills: 4,
+    payments: { sendDeadlineMs: 3_600_000 },
+    env: { TILLBRIDGE_FOOTPRINT_FILE: footprint },
+  })
   await bench.daemon.stop()
   if (payments > 0)
     await fill(
@@ -49,6 +95,7 @@ async function timeStarts(dir: string, payments: number): Promise<number> {
       bench.tills.map((t) => t.id),
     )
   const times: number[] = []
+  const phases: number[][] = PHASES.map(() => [])
   try {
     for (let i = 0; i < STARTS; i++) {
       const t0 = performance.now()
@@ -56,11 +103,14 @@ async function timeStarts(dir: string, payments: number): Promise<number> {
       times.push(performance.now() - t0)
       await sleep(300)
       await bench.daemon.stop()
+      // Written once more at stop: this life's marks.
+      const snapshot = readSnapshot(footprint)
+      for (const [p, [, from, to]] of PHASES.entries()) phases[p]?.push(phaseMs(snapshot, from, to))
     }
   } finally {
     await bench.stop()
   }
-  return median(times)
+  return { ms: median(times), phases: phases.map(median) }
 }
 
 async function fill(path: string, count: number, tills: string[]): Promise<void> {

@@ -45,3 +45,21 @@ export async function sellOneByOne(
     await till.close()
   }
 }
+
+/**
+ * Every till starts one push sale whose customer never acts, and waits for its `pending`: the
+ * paying load of the memory and event-loop figures (each sale then polled at Vipps).
+ */
+export async function startPendingSales(clients: TillClient[], prefix: string): Promise<void> {
+  await Promise.all(
+    clients.map((c, i) =>
+      c.createPayment({
+        key: `${prefix}-${i}`,
+        amount: { value: 4990, currency: 'NOK' },
+        flow: 'push',
+        customer: { phoneNumber: '4790000000' },
+      }),
+    ),
+  )
+  await Promise.all(clients.map((c, i) => c.waitFor(`${prefix}-${i}`, 'pending', 30_000)))
+}

@@ -26,8 +26,10 @@ export class App {
         throw err
       }
       this.#started.push(component)
+      this.context.startup.mark(component.name)
     }
     this.context.readiness.ready = true
+    this.context.startup.mark('ready')
     log.info('ready', { listening: this.listening(), journal: this.context.journal.path })
   }
 

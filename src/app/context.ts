@@ -5,6 +5,7 @@ import { TillGateway } from '../gateway/server.js'
 import { createLogger, type Logger, Redactor } from '../log/logger.js'
 import { SafeLogSink } from '../log/sink.js'
 import { AdminServer } from '../ops/admin-server.js'
+import { FootprintFile } from '../ops/footprint.js'
 import { journalSize } from '../ops/journal-size.js'
 import { LoudWarnings, loudWarnings } from '../ops/loud-warnings.js'
 import { DaemonMetrics } from '../ops/metrics.js'
@@ -21,10 +22,11 @@ import { type Clock, createSystemClock } from '../shared/clock.js'
 import { FatalReporter } from '../shared/fatal.js'
 import { FileHotPathTrace } from '../shared/hot-path-trace.js'
 import type { Component } from '../shared/lifecycle.js'
+import { StartupTimeline } from '../shared/startup-timeline.js'
 import { NO_TEST_HOOKS, type TestHooks } from '../shared/test-hooks.js'
 import { VERSION } from '../shared/version.js'
 import { SIMULATOR_DEMO_CREDENTIALS } from '../simulator/demo.js'
-import { Simulator } from '../simulator/simulator.js'
+import { EmbeddedSimulator } from '../simulator/embedded.js'
 import type { Db } from '../store/db.js'
 import { Journal } from '../store/journal.js'
 import { JournalLock } from '../store/journal-lock.js'
@@ -58,6 +60,8 @@ export interface RuntimeInfo {
   pid: number
   /** The process's stdout: log lines go there through a SafeLogSink. */
   logStream?: Writable
+  /** Start-up so far (main.ts marks its first line); App marks each component. */
+  startup?: StartupTimeline
 }
 
 /** Every dependency of the daemon, built in one place. */
@@ -78,12 +82,13 @@ export interface AppContext {
   /** In start order; stopped in reverse. */
   components: Component[]
   /** The embedded simulator when provider.kind is `simulator`; its baseUrl is valid after start. */
-  simulator: Simulator | undefined
+  simulator: EmbeddedSimulator | undefined
   /** True between the end of start() and the beginning of stop(); set by App. */
   readiness: { ready: boolean }
   metrics: DaemonMetrics
   /** What the status page, /status.json and /metrics read; domains add their sources. */
   statusSources: StatusSources
+  startup: StartupTimeline
 }
 
 /**
@@ -103,6 +108,10 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   // Benchmarks and diagnosis only: every sale's hot path, stamped, to this file.
   const traceFile = runtime.env.TILLBRIDGE_TRACE_FILE
   const trace = traceFile ? new FileHotPathTrace(traceFile) : undefined
+  const startup = runtime.startup ?? new StartupTimeline()
+  // Benchmarks and diagnosis only: where the memory and the start-up time go (bench/footprint.ts).
+  const footprintFile = runtime.env.TILLBRIDGE_FOOTPRINT_FILE
+  const footprint = footprintFile ? new FootprintFile({ file: footprintFile, timeline: startup, clock }) : undefined
 
   const journal = new Journal({
     path: config.journal.path,
@@ -117,7 +126,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   // First to start, last to stop: the Vipps client reads its base URL once it listens.
   const simulator =
     config.provider.kind === 'simulator'
-      ? new Simulator({
+      ? new EmbeddedSimulator({
           ...config.simulator,
           clock,
           log: log.child({ subsystem: 'simulator' }),
@@ -183,6 +192,7 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
   const components: Component[] = [
     // First to start and last to stop: it sees every sale from the first till frame on.
     ...(trace ? [trace] : []),
+    ...(footprint ? [footprint] : []),
     ...(simulator ? [simulator] : []),
     ...(journalLock ? [journalLock] : []),
     journal,
@@ -259,5 +269,6 @@ export function createContext(config: Config, secrets: Secrets, overrides: AppOv
     readiness,
     metrics,
     statusSources,
+    startup,
   }
 }

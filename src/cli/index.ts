@@ -1,34 +1,31 @@
 import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
 import { VERSION } from '../shared/version.js'
-import { certifyCommand } from './certify.js'
-import { checkConfigCommand } from './check-config.js'
-import { doctorCommand } from './doctor.js'
 import type { CliIo, Command } from './io.js'
-import { migrateCommand } from './migrate.js'
-import { paymentsCommand } from './payments.js'
-import { reconcileCommand } from './reconcile.js'
 import { reportError } from './report-error.js'
-import { runCommand } from './run.js'
-import { simulatorCommand } from './simulator.js'
-import { tillCommand } from './till.js'
 
-/** The subcommand table; each command lives in its own file. */
-export const COMMANDS: Command[] = [
-  runCommand,
-  migrateCommand,
-  checkConfigCommand,
-  doctorCommand,
-  paymentsCommand,
-  reconcileCommand,
-  simulatorCommand,
-  tillCommand,
-  certifyCommand,
+/**
+ * The subcommand table; each command lives in its own file and is imported only when named, so
+ * `run` never loads the simulator, certify, doctor, reconcile's report or QR rendering (memory
+ * and start-up time, docs/performance.md).
+ */
+export const COMMANDS: ReadonlyArray<{ name: string; load: () => Promise<Command> }> = [
+  { name: 'run', load: async () => (await import('./run.js')).runCommand },
+  { name: 'migrate', load: async () => (await import('./migrate.js')).migrateCommand },
+  { name: 'check-config', load: async () => (await import('./check-config.js')).checkConfigCommand },
+  { name: 'doctor', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'payments', load: async () => (await import('./payments.js')).paymentsCommand },
+  { name: 'reconcile', load: async () => (await import('./reconcile.js')).reconcileCommand },
+  { name: 'simulator', load: async () => (await import('./simulator.js')).simulatorCommand },
+  { name: 'till', load: async () => (await import('./till.js')).tillCommand },
+  { name: 'certify', load: async () => (await import('./certify.js')).certifyCommand },
 ]
 
-export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length))
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+/** Loads every command for its summary: help is rare, a daemon's start-up is not. */
+export async function helpText(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()))
+  const width = Math.max(...commands.map((c) => c.name.length))
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
   return [
     'tillbridge: a till-side payment daemon for Vipps MobilePay',
     '',
@@ -51,18 +48,19 @@ export function helpText(): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [first, ...rest] = argv
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    io.stdout(helpText())
+    io.stdout(await helpText())
     return first === undefined ? EXIT.USAGE : EXIT.OK
   }
   if (first === '--version' || first === '-v') {
     io.stdout(`${VERSION}\n`)
     return EXIT.OK
   }
-  const command = COMMANDS.find((c) => c.name === first)
-  if (!command) {
-    io.stderr(`tillbridge: unknown command "${first}"\n\n${helpText()}`)
+  const entry = COMMANDS.find((c) => c.name === first)
+  if (!entry) {
+    io.stderr(`tillbridge: unknown command "${first}"\n\n${await helpText()}`)
     return EXIT.USAGE
   }
+  const command = await entry.load()
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`${command.usage}\n\n${command.summary}\n`)
     return EXIT.OK

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import type { StartupTimeline } from '../shared/startup-timeline.js'
 import type { TestHooks } from '../shared/test-hooks.js'
 
 /** What a command may touch of the outside world; main.ts passes the real process's. */
@@ -13,6 +14,8 @@ export interface CliIo {
   logStream?: Writable
   /** Test-only switches parsed by main.ts from TILLBRIDGE_TEST_HOOKS; none when absent. */
   testHooks?: TestHooks
+  /** Start-up so far: main.ts marks its first line, `run` the rest. */
+  startup?: StartupTimeline
 }
 
 export interface Command {

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.js'
 import { loadSecrets } from '../config/secrets.js'
 import { TillbridgeError } from '../shared/errors.js'
 import { EXIT } from '../shared/exit-codes.js'
+import { StartupTimeline } from '../shared/startup-timeline.js'
 import { enabledTestHooks } from '../shared/test-hooks.js'
 import { CONFIG_FLAG, parseFlags } from './args.js'
 import type { Command } from './io.js'
@@ -14,17 +15,22 @@ export const runCommand: Command = {
   summary: 'run the daemon until SIGINT or SIGTERM',
   usage: 'tillbridge run [--config FILE]',
   async run(args, io) {
+    // By now this command's modules (nearly all of the daemon) are loaded.
+    const startup = io.startup ?? new StartupTimeline()
+    startup.mark('modules')
     const { values } = parseFlags(args, CONFIG_FLAG)
     let app: App
     try {
       const { config } = loadConfig(values.config, io.env)
       const secrets = loadSecrets(config, io.env)
+      startup.mark('config')
       app = new App(
         createContext(config, secrets, {
-          runtime: { env: io.env, pid: io.pid, ...(io.logStream ? { logStream: io.logStream } : {}) },
+          runtime: { env: io.env, pid: io.pid, startup, ...(io.logStream ? { logStream: io.logStream } : {}) },
           ...(io.testHooks ? { testHooks: io.testHooks } : {}),
         }),
       )
+      startup.mark('context')
     } catch (err) {
       return reportError(err, io)
     }

@@ -9,7 +9,12 @@ import { configSchema } from './schema.js'
 
 const PREFIX = 'TILLBRIDGE_'
 /** Variables with the prefix that are not config keys. */
-const NOT_OVERRIDES = new Set(['TILLBRIDGE_CONFIG', 'TILLBRIDGE_TEST_HOOKS', 'TILLBRIDGE_TRACE_FILE'])
+const NOT_OVERRIDES = new Set([
+  'TILLBRIDGE_CONFIG',
+  'TILLBRIDGE_TEST_HOOKS',
+  'TILLBRIDGE_TRACE_FILE',
+  'TILLBRIDGE_FOOTPRINT_FILE',
+])
 
 export function applyEnvOverrides(fileValue: unknown, env: NodeJS.ProcessEnv): { value: unknown; problems: string[] } {
   const problems: string[] = []

@@ -3,15 +3,11 @@ import type { Logger } from '../log/logger.js'
 import type { Refusals } from '../log/refusals.js'
 import type { PaymentsApi } from '../payments/api.js'
 import type { TillEvent } from '../payments/types.js'
-import {
-  CLOSE,
-  type DaemonFrame,
-  type Hello,
-  PROTOCOL_VERSION,
-  type ProviderStatus,
-  parseTillFrame,
-  type TillFrame,
-} from '../protocol/index.js'
+// From its modules, not protocol/index.js: the daemon needs no JSON Schema or AsyncAPI document.
+import { CLOSE, PROTOCOL_VERSION } from '../protocol/codes.js'
+import type { DaemonFrame, ProviderStatus } from '../protocol/daemon-frames.js'
+import type { Hello, TillFrame } from '../protocol/till-frames.js'
+import { parseTillFrame } from '../protocol/validate.js'
 import type { Clock, TimerHandle } from '../shared/clock.js'
 import { TillbridgeError } from '../shared/errors.js'
 import type { HotPathTrace } from '../shared/hot-path-trace.js'

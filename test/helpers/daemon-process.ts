@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_ENV, NODE_FLAGS } from '../../src/shared/node-flags.js'
 
 /** The package root: the nearest folder above this file with a package.json (also from dist-bench/). */
 export const PACKAGE_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)))
@@ -33,8 +34,9 @@ export interface DaemonProcess {
  */
 export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, wrapper: string[] = []): DaemonProcess {
   const [command, ...prefix] = [...wrapper, process.execPath]
-  const child = spawn(command as string, [...prefix, MAIN_JS, ...args], {
-    env: { PATH: process.env.PATH, ...env },
+  // With the flags it ships with (its #! line, the unit), so tests and benchmarks run the product.
+  const child = spawn(command as string, [...prefix, ...NODE_FLAGS, MAIN_JS, ...args], {
+    env: { PATH: process.env.PATH, ...NODE_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const lines: Array<Record<string, unknown>> = []

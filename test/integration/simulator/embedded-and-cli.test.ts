@@ -7,7 +7,7 @@ import { configSchema } from '../../../src/config/schema.js'
 import type { Secrets } from '../../../src/config/secrets.js'
 import { createSilentLogger } from '../../../src/log/logger.js'
 import { ManualClock } from '../../../src/shared/manual-clock.js'
-import { Simulator } from '../../../src/simulator/simulator.js'
+import { EmbeddedSimulator } from '../../../src/simulator/embedded.js'
 import { MAIN_JS, startDaemon } from '../../helpers/daemon-process.js'
 import { DEMO } from '../../helpers/simulator.js'
 import { useTempDir } from '../../helpers/temp-dir.js'
@@ -40,7 +40,7 @@ describe('the simulator embedded in the daemon', () => {
     const config = configSchema.parse({ journal: { path: join(dir, 'j.db') }, simulator: { seed: 7 } })
     const overrides = { clock: new ManualClock(), log: createSilentLogger() }
     const context = createContext(config, noSecrets, overrides)
-    expect(context.simulator).toBeInstanceOf(Simulator)
+    expect(context.simulator).toBeInstanceOf(EmbeddedSimulator)
     expect(context.components[0]).toBe(context.simulator)
     const vipps = configSchema.parse({ journal: { path: join(dir, 'j.db') }, provider: { kind: 'vipps' } })
     const real = createContext(vipps, noSecrets, overrides)
