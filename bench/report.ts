@@ -70,7 +70,7 @@ export function renderBenchmarks(results: BenchResults, chaos: ChaosSummary | un
     'Every target the project has set, and when (bench/lib/targets.ts; a changed target goes into',
     'CHANGELOG.md with its reason):',
     '',
-    '| target | on the figure | set on | set in |',
+    '| target | on the figure | set on | in commit |',
     '|---|---|---|---|',
     ...Object.values(TARGETS).map((t) => `| ${t.text} | ${t.figure} | ${t.setOn} | ${t.setIn} |`),
     '',

@@ -1,7 +1,7 @@
 import type { Target } from './results.js'
 
 /**
- * Every benchmark target, with the date and the commit or issue that set it (from git history). A target is
+ * Every benchmark target, with the date and commit that set it (from git history). A target is
  * never moved to pass it: a change goes into CHANGELOG.md with its reason, and `setOn` changes
  * with it. BENCHMARKS.md lists this table whole.
  */
@@ -31,7 +31,7 @@ export const TARGETS = {
     limit: 0.9,
     direction: 'atLeast',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '6df415e',
   },
   addedP50: {
     text: '≤ 1.5 ms added',
@@ -39,7 +39,7 @@ export const TARGETS = {
     limit: 1.5,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '6df415e',
   },
   addedP99: {
     text: '≤ 5 ms added',
@@ -47,7 +47,7 @@ export const TARGETS = {
     limit: 5,
     direction: 'atMost',
     setOn: '2026-12-02',
-    setIn: 'issue #14',
+    setIn: '6df415e',
   },
   rssPaying: {
     text: '≤ 128 MB',
