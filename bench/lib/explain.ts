@@ -49,7 +49,78 @@ function latency(p: 50 | 99): Explainer {
   }
 }
 
+const mb = (f: Figure | undefined) => (f ? `${f.value} MB` : 'not measured')
+
+/** The dependencies that weigh most when imported alone into a bare node, heaviest first. */
+function heaviestImports(r: BenchResults, n: number): string {
+  const floor = r.sections.find((s) => s.id === 'footprint-floor')
+  const base = floor?.figures[0]?.value ?? Number.NaN
+  const deps = (floor?.figures ?? [])
+    .filter((f) => f.label.startsWith('after importing') && !f.label.includes("all of run's modules"))
+    .map((f) => ({ name: f.label.replace(/^after importing (.*?) \(\d+ ms\)$/, '$1'), added: f.value - base }))
+    .sort((a, b) => b.added - a.added)
+    .slice(0, n)
+  return deps.length ? deps.map((d) => `${d.name} +${fixed(d.added, 1)} MB`).join(', ') : 'not measured'
+}
+
 const EXPLAINERS: Record<string, Explainer> = {
+  rssIdle: (r, missed) => {
+    const idle = (label: string) => find(r, 'footprint-idle', label)
+    const floor = find(r, 'footprint-floor', '`node -e` idle (the floor)')
+    const all = find(r, 'footprint-floor', "after importing all of run's modules")
+    const file = idle('RSS file-backed')
+    const anon = idle('RSS anonymous')
+    return (
+      `${missed.value} MB idle. A bare node with the same flags is ${mb(floor)} before any code of ours ` +
+      `(file-backed ${file?.baseline ? `${file.baseline.value} MB` : 'not measured'}: the node binary's own ` +
+      `pages). The daemon's RSS splits into ${mb(file)} file-backed and ${mb(anon)} anonymous, of which the ` +
+      `V8 heap uses ${mb(idle('V8 heap used'))} and code and bytecode ${mb(idle('code and bytecode'))}. ` +
+      `Importing all of run's modules into a bare node gives ${mb(all)}; alone, the heaviest are ` +
+      `${heaviestImports(r, 4)}. What is left to cut is the libraries run needs (validation, logging, ` +
+      'metrics, SQLite, WebSocket): below the target means replacing them, not configuring them.'
+    )
+  },
+  rssPaying: (r, missed) => {
+    const paying = (label: string) => find(r, 'footprint-paying', label)
+    const perTill = paying('RSS per connected till')
+    return (
+      `${missed.value} MB with 501 tills paying. The footprint stage's life with the same load: ` +
+      `${mb(paying('RSS'))} (idle ${paying('RSS')?.baseline?.value ?? '?'} MB), each connected till ` +
+      `${perTill ? `${perTill.value} KB` : 'not measured'} before paying; V8 heap used ${mb(paying('V8 heap used'))}, ` +
+      `array buffers ${mb(paying('array buffers'))}, outside the V8 heap ` +
+      `${mb(paying('RSS outside the V8 heap'))}. The idle daemon is most of it (see the idle target).`
+    )
+  },
+  startupEmptyMs: (r, missed) => {
+    const phase = (label: string) => find(r, 'footprint-startup', label)
+    const bare = find(r, 'startup', 'to ready with an empty journal')?.baseline
+    const modules = phase("loading run's modules")
+    return (
+      `${missed.value} ms to ready. A bare node takes ${bare ? `${bare.value} ms` : 'not measured'} from spawn ` +
+      `to its first line. By the daemon's own marks: node start ${ms(phase('node start to first line'))}, ` +
+      `loading run's modules ${ms(modules)} (the same import in a bare node ` +
+      `${modules?.baseline ? `${modules.baseline.value} ms` : 'not measured'}), config ${ms(phase('config and secrets'))}, ` +
+      `composition ${ms(phase('components built'))}, journal ${ms(phase('journal lock'))}, engine and Vipps ` +
+      `clients ${ms(phase('Vipps clients, engine'))}, gateway ${ms(phase('gateway listening'))}. Module loading ` +
+      "is Node's module loader reading and compiling several hundred files; only bundling run into one file " +
+      'or a start-up snapshot would shorten it.'
+    )
+  },
+  startupMs: (r, missed) => {
+    const s = r.sections.find((x) => x.id === 'startup')
+    const phases = (s?.figures ?? [])
+      .filter((f) => f.baseline?.label === 'empty journal' && !f.label.startsWith('to ready'))
+      .map((f) => ({ label: f.label.replace(/, [\d,]+ payments$/, ''), extra: f.value - (f.baseline?.value ?? 0) }))
+      .sort((a, b) => b.extra - a.extra)
+    const empty = find(r, 'startup', 'to ready with an empty journal')
+    const top = phases[0]
+    return (
+      `${missed.value} ms to ready, against ${ms(empty)} with an empty journal. ` +
+      (top ? `The phase that grows most with the payments: ${top.label}, +${fixed(top.extra, 1)} ms. ` : '') +
+      "The worker's start looks for payments an earlier run left in flight with two queries over the payments " +
+      'and operations tables; with an empty journal the start misses its own target first (see above).'
+    )
+  },
   addedP50: latency(50),
   addedP99: latency(99),
   acceptsSingleRatio: (r, missed) => {

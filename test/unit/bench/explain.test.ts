@@ -66,6 +66,30 @@ describe('explainMisses', () => {
     expect(text).toContain('0.400 ms of disk and 0.100 ms')
   })
 
+  it('explains idle memory by the floor and the heaviest imports', () => {
+    const floor: BenchSection = {
+      id: 'footprint-floor',
+      title: 'Footprint: the floor and each dependency',
+      method: '',
+      figures: [
+        { label: '`node -e` idle (the floor)', value: 42, unit: 'MB' },
+        { label: 'after importing zod (80 ms)', value: 54, unit: 'MB' },
+        { label: 'after importing ws (10 ms)', value: 48, unit: 'MB' },
+        { label: "after importing all of run's modules (dist/cli/run.js) (300 ms)", value: 70, unit: 'MB' },
+      ],
+    }
+    const idle: BenchSection = {
+      id: 'footprint-idle',
+      title: 'Footprint: the daemon idle',
+      method: '',
+      figures: [{ label: 'RSS', value: 79, unit: 'MB', target: target('rssIdle', 79) }],
+    }
+    const text = explainMisses({ date: 'd', machine, elapsedSeconds: 1, sections: [floor, idle] }).join('\n')
+    expect(text).toContain('79 MB idle. A bare node with the same flags is 42 MB')
+    expect(text).toContain("all of run's modules into a bare node gives 70 MB")
+    expect(text).toContain('zod +12.0 MB, ws +6.0 MB')
+  })
+
   it('says loudly when a missed target has no explainer, and nothing when all are met', () => {
     const lonely: BenchSection = {
       id: 'x',
