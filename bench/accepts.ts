@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { CreatePaymentInput } from '../src/payments/types.js'
 import { openEngine } from './lib/engine.js'
-import { type BenchSection, round } from './lib/results.js'
+import { type BenchSection, round, spreadOf } from './lib/results.js'
 import { target } from './lib/targets.js'
 
 export interface AcceptRates {
@@ -26,6 +26,8 @@ export interface AcceptRates {
   pagesPerAccept: number
   /** The raw fsync rate when each append is as large as one accept's WAL frames. */
   acceptSizedFsyncs: number
+  /** One till's accepts over the fsync rate, per repeat (each its own block of time). */
+  singleRatios: number[]
 }
 
 const PAGE = 4096
@@ -91,13 +93,26 @@ async function walPagesPerAccept(dir: string): Promise<number> {
   return frames / n
 }
 
+/** Each rate is taken in this many consecutive blocks; the figure is over all, the spread is theirs. */
+const REPEATS = 3
+
 export async function measureAccepts(dir: string, seconds = 3, concurrency = 64): Promise<AcceptRates> {
   const pagesPerAccept = await walPagesPerAccept(dir)
+  const block = seconds / REPEATS
+  const fsyncs: number[] = []
+  const singles: number[] = []
+  for (let r = 0; r < REPEATS; r++) {
+    // Alternated, so a disk that slows down for a moment weighs on the figure and its baseline alike.
+    fsyncs.push(fsyncRate(dir, block))
+    singles.push(await acceptRate(dir, `single-${r}`, 1, block))
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
   return {
-    fsyncs: fsyncRate(dir, seconds),
+    fsyncs: mean(fsyncs),
     acceptSizedFsyncs: fsyncRate(dir, seconds, Math.round(pagesPerAccept * WAL_FRAME)),
     pagesPerAccept,
-    single: await acceptRate(dir, 'single', 1, seconds),
+    single: mean(singles),
+    singleRatios: singles.map((s, r) => s / (fsyncs[r] ?? Number.NaN)),
     grouped: await acceptRate(dir, 'grouped', concurrency, seconds),
   }
 }
@@ -117,7 +132,8 @@ export async function benchAccepts(dir: string): Promise<BenchSection[]> {
       title: 'Durable accepts',
       method:
         '`payment.create` through the payments engine (no network), each answered after its COMMIT under ' +
-        'synchronous=FULL, for 3 s; baseline: a 4 KiB append and fsync loop on the same disk for 3 s. One ' +
+        'synchronous=FULL, for 3 s; baseline: a 4 KiB append and fsync loop on the same disk for 3 s (one till: ' +
+        `${REPEATS} blocks of 1 s each, alternating with the fsync loop; the spread is the blocks' ratios). One ` +
         "accept's COMMIT appends more than one page to the WAL (counted over 200 accepts); the second " +
         'baseline appends that many bytes per fsync.',
       figures: [
@@ -128,6 +144,7 @@ export async function benchAccepts(dir: string): Promise<BenchSection[]> {
           unit: '×',
           baseline: fsync,
           target: target('acceptsSingleRatio', r.single / r.fsyncs),
+          spread: spreadOf(r.singleRatios),
         },
         {
           label: "ratio to the fsync rate of an accept's own size, 1 till at a time",

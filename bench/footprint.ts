@@ -23,7 +23,7 @@ import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { PACKAGE_ROOT } from '../test/helpers/daemon-process.js'
 import { MB, sleep, startBenchDaemon } from './lib/daemon.js'
 import { ENGINE_PHASE, JOURNAL_PHASE, phaseMs, readSnapshot } from './lib/footprint-file.js'
-import { type BenchSection, type Figure, median, round } from './lib/results.js'
+import { type BenchSection, type Figure, median, round, spreadOf } from './lib/results.js'
 import { startPendingSales } from './lib/sell.js'
 import { target } from './lib/targets.js'
 
@@ -189,7 +189,11 @@ function idleSection(lives: Life[], bare: ChildReport): BenchSection {
       'bare `node -e` with the same flags, in the same run. File-backed RSS is the node binary and libraries paged in ' +
       '(shared, read-only); anonymous RSS holds V8 heaps, code and malloc.',
     figures: [
-      { ...vs('RSS', m('rss'), bare.rss), target: target('rssIdle', m('rss') / MB) },
+      {
+        ...vs('RSS', m('rss'), bare.rss),
+        target: target('rssIdle', m('rss') / MB),
+        spread: spreadOf(lives.map((l) => l.snapshot.memory.rss / MB)),
+      },
       vs('RSS file-backed (node binary, libraries)', m('rssFile'), bare.rssFile),
       vs('RSS anonymous', m('rssAnon'), bare.rssAnon),
       vs('V8 heap used', m('heapUsed'), bare.heapUsed),

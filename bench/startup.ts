@@ -11,7 +11,7 @@ import { NODE_ENV, NODE_FLAGS } from '../src/shared/node-flags.js'
 import { sleep, startBenchDaemon } from './lib/daemon.js'
 import { acceptMany, openEngine } from './lib/engine.js'
 import { ENGINE_PHASE, JOURNAL_PHASE, phaseMs, readSnapshot } from './lib/footprint-file.js'
-import { type BenchSection, type Figure, median, round } from './lib/results.js'
+import { type BenchSection, type Figure, median, round, spreadOf } from './lib/results.js'
 import { target } from './lib/targets.js'
 
 const PAYMENTS = Number(process.env.BENCH_JOURNAL_PAYMENTS ?? 100_000)
@@ -20,8 +20,12 @@ const STARTS = 3
 
 export async function benchStartup(root: string): Promise<BenchSection[]> {
   const bare = await timeBareNode()
-  const { ms: empty, phases: emptyPhases } = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
-  const { ms: full, phases: fullPhases } = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
+  const { ms: empty, spread: emptySpread, phases: emptyPhases } = await timeStarts(mkdtempSync(join(root, 'empty-')), 0)
+  const {
+    ms: full,
+    spread: fullSpread,
+    phases: fullPhases,
+  } = await timeStarts(mkdtempSync(join(root, 'full-')), PAYMENTS)
   const phaseFigure = ([label]: readonly [string, string, string], i: number): Figure => ({
     label: `${label}, ${PAYMENTS.toLocaleString('en-US')} payments`,
     value: round(fullPhases[i] ?? Number.NaN),
@@ -45,6 +49,7 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
           unit: 'ms',
           baseline: { label: '`node -e` to its first line', value: round(bare), unit: 'ms' },
           target: target('startupEmptyMs', empty),
+          spread: emptySpread,
         },
         {
           label: `to ready with ${PAYMENTS.toLocaleString('en-US')} payments`,
@@ -52,6 +57,7 @@ export async function benchStartup(root: string): Promise<BenchSection[]> {
           unit: 'ms',
           baseline: { label: 'empty journal', value: round(empty), unit: 'ms' },
           target: target('startupMs', full),
+          spread: fullSpread,
         },
         ...PHASES.map(phaseFigure),
       ],
@@ -79,7 +85,10 @@ async function timeBareNode(): Promise<number> {
 /** The start-up phases that depend on the journal's size. */
 const PHASES = [JOURNAL_PHASE, ENGINE_PHASE] as const
 
-async function timeStarts(dir: string, payments: number): Promise<{ ms: number; phases: number[] }> {
+async function timeStarts(
+  dir: string,
+  payments: number,
+): Promise<{ ms: number; spread: Figure['spread']; phases: number[] }> {
   const footprint = join(dir, 'footprint.json')
   const bench = await startBenchDaemon({
     dir,
@@ -110,7 +119,7 @@ async function timeStarts(dir: string, payments: number): Promise<{ ms: number; 
   } finally {
     await bench.stop()
   }
-  return { ms: median(times), phases: phases.map(median) }
+  return { ms: median(times), spread: spreadOf(times), phases: phases.map(median) }
 }
 
 async function fill(path: string, count: number, tills: string[]): Promise<void> {

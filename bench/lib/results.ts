@@ -64,6 +64,11 @@ export function percentile(xs: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
 }
 
+/** The lowest and highest of `xs`, each a repeat of the same measurement. */
+export function spreadOf(xs: readonly number[]): { repeats: number; min: number; max: number } {
+  return { repeats: xs.length, min: round(Math.min(...xs)), max: round(Math.max(...xs)) }
+}
+
 export function median(xs: readonly number[]): number {
   return percentile(xs, 50)
 }
