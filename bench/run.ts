@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchAccepts } from './accepts.js'
+import { benchClient } from './client.js'
 import { benchFootprint } from './footprint.js'
 import { benchGateway } from './gateway.js'
 import { describeMachine } from './lib/machine.js'
@@ -26,6 +27,7 @@ const BENCHMARKS: Record<string, (dir: string) => Promise<BenchSection[]>> = {
   startup: benchStartup,
   recovery: benchRecovery,
   waterfall: benchWaterfall,
+  client: benchClient,
   profile: benchProfile,
   'loop-delay': benchLoopDelay,
   footprint: benchFootprint,

@@ -26,6 +26,20 @@ function fsyncMs(r: BenchResults): { page: number; accept: number; pages: string
   }
 }
 
+/** How much of the Vipps call's excess over its direct baseline is the client's own code. */
+function clientShare(r: BenchResults, p: 50 | 99, call: Figure | undefined): string {
+  const client = find(r, 'client', `create through the Vipps client, p${p}`)
+  if (!client?.baseline || !call?.baseline) return 'The client stage did not run: the Vipps call is not split.'
+  const own = client.value - client.baseline.value
+  const excess = call.value - call.baseline.value
+  return (
+    `Of the call's ${fixed(excess)} ms over its direct baseline, the client's own code (token, timers, ` +
+    `retries, parsing) is ${fixed(own)} ms (the client stage: ${client.value} against ${client.baseline.value} ms ` +
+    `with plain fetch); the other ${fixed(excess - own)} ms is the daemon's loop finishing the sale's other work ` +
+    "of the same turn (the till's `result` frame, the COMMIT's effects) around the request."
+  )
+}
+
 function latency(p: 50 | 99): Explainer {
   return (r, missed) => {
     const gap = (label: string) => find(r, 'waterfall', `${label}, p${p}`)
@@ -44,7 +58,8 @@ function latency(p: 50 | 99): Explainer {
       `the result before the \`pending\` event): one fsync of an accept's ${f.pages} WAL pages takes ` +
       `${fixed(f.accept)} ms on this disk, a 4 KiB one ${fixed(f.page)} ms, so about ${fixed(f.accept + f.page)} ms ` +
       'of any sale is the disk, before a line of code runs; the rest is the event loop turn of the group ' +
-      'commit, two WebSocket hops, and the Vipps client.'
+      'commit, two WebSocket hops, and the Vipps call. ' +
+      clientShare(r, p, call)
     )
   }
 }

@@ -52,6 +52,20 @@ const latency: BenchSection = {
   figures: [{ label: 'p50 added by the daemon', value: 1.9, unit: 'ms', target: target('addedP50', 1.9) }],
 }
 
+const client: BenchSection = {
+  id: 'client',
+  title: 'The Vipps client',
+  method: '',
+  figures: [
+    {
+      label: 'create through the Vipps client, p50',
+      value: 0.8,
+      unit: 'ms',
+      baseline: { label: 'p50 plain fetch', value: 0.7, unit: 'ms' },
+    },
+  ],
+}
+
 describe('explainMisses', () => {
   it('explains a missed target from figures of the same run', () => {
     const r: BenchResults = { date: 'd', machine, elapsedSeconds: 1, sections: [accepts, waterfall, latency] }
@@ -60,10 +74,19 @@ describe('explainMisses', () => {
     expect(text).toContain('p50 added 1.9 ms')
     expect(text).toContain('the whole sale at 2.9 ms p50')
     expect(text).toContain('the Vipps call took 1.5 ms against 1.1 ms')
+    expect(text).toContain('The client stage did not run')
     // 1000/2500 + 1000/4000 ms: an accept-sized fsync and a 4 KiB one.
     expect(text).toContain('about 0.65 ms of any sale is the disk')
     expect(text).toContain('0.5 × of the 4 KiB fsync rate')
     expect(text).toContain('0.400 ms of disk and 0.100 ms')
+  })
+
+  it('splits the Vipps call into the client and the rest when the client stage ran', () => {
+    const r: BenchResults = { date: 'd', machine, elapsedSeconds: 1, sections: [accepts, waterfall, latency, client] }
+    const text = explainMisses(r).join('\n')
+    expect(text).toContain("Of the call's 0.40 ms over its direct baseline, the client's own code")
+    expect(text).toContain('is 0.10 ms')
+    expect(text).toContain('the other 0.30 ms')
   })
 
   it('explains idle memory by the floor and the heaviest imports', () => {
