@@ -13,7 +13,7 @@ import { SIMULATOR_DEMO_CREDENTIALS as DEMO } from '../src/simulator/demo.js'
 import { singleUnitSetup, VippsClients } from '../src/vipps/clients.js'
 import { type BenchSection, percentile, round } from './lib/results.js'
 import { startSimulatorProcess } from './lib/sim-process.js'
-import { directVipps } from './lib/vipps-direct.js'
+import { createBody, directVipps } from './lib/vipps-direct.js'
 
 const SAMPLES = 1000
 const WARMUP = 100
@@ -73,15 +73,4 @@ export async function benchClient(): Promise<BenchSection[]> {
       figures: [figure(50), figure(99)],
     },
   ]
-}
-
-function createBody(reference: string): string {
-  return JSON.stringify({
-    amount: { currency: 'NOK', value: 4990 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'PUSH_MESSAGE',
-    customer: { phoneNumber: '4790000000' },
-    customerInteraction: 'CUSTOMER_PRESENT',
-  })
 }

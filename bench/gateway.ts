@@ -12,7 +12,7 @@ import { type EventFrame, TillClient } from '../src/client/index.js'
 import { MB, rssOf, sleep, startBenchDaemon, waitUntil } from './lib/daemon.js'
 import { type BenchSection, percentile, round } from './lib/results.js'
 import { target } from './lib/targets.js'
-import { directVipps } from './lib/vipps-direct.js'
+import { createBody, directVipps } from './lib/vipps-direct.js'
 
 /** A p99 from fewer samples rests on a handful of values: at least 1,000, in REPEATS blocks. */
 const MIN_SAMPLES = 1000
@@ -132,15 +132,7 @@ async function measureLatency(dir: string): Promise<BenchSection> {
 async function directClient(baseUrl: string): Promise<(reference: string) => Promise<void>> {
   const post = await directVipps(baseUrl)
   return async (reference) => {
-    const body = JSON.stringify({
-      amount: { currency: 'NOK', value: 4990 },
-      paymentMethod: { type: 'WALLET' },
-      reference,
-      userFlow: 'PUSH_MESSAGE',
-      customer: { phoneNumber: '4790000000' },
-      customerInteraction: 'CUSTOMER_PRESENT',
-    })
-    const res = await post('/epayment/v1/payments', body, `${reference}-c`)
+    const res = await post('/epayment/v1/payments', createBody(reference), `${reference}-c`)
     if (res.status !== 201) throw new Error(`direct create: ${res.status} ${await res.text()}`)
     await res.json()
   }

@@ -13,7 +13,7 @@ import { TRACE_STAGES } from '../src/shared/hot-path-trace.js'
 import { startBenchDaemon } from './lib/daemon.js'
 import { type BenchSection, type Figure, percentile, round } from './lib/results.js'
 import { NO_POLLS_DURING_RUN, sellOneByOne } from './lib/sell.js'
-import { directVipps } from './lib/vipps-direct.js'
+import { createBody, directVipps } from './lib/vipps-direct.js'
 
 const SAMPLES = Math.max(1000, Number(process.env.BENCH_WATERFALL_SAMPLES ?? 1000))
 const WARMUP = 50
@@ -60,17 +60,6 @@ export async function benchWaterfall(dir: string): Promise<BenchSection[]> {
     .filter((l): l is number[] => Array.isArray(l))
     .slice(WARMUP)
   return [waterfallSection(records, direct)]
-}
-
-function createBody(reference: string): string {
-  return JSON.stringify({
-    amount: { currency: 'NOK', value: 4990 },
-    paymentMethod: { type: 'WALLET' },
-    reference,
-    userFlow: 'PUSH_MESSAGE',
-    customer: { phoneNumber: '4790000000' },
-    customerInteraction: 'CUSTOMER_PRESENT',
-  })
 }
 
 /** p50/p99 of each gap and of the whole; exported for its unit test. */

@@ -27,3 +27,15 @@ export async function directVipps(baseUrl: string): Promise<DirectPost> {
       body,
     })
 }
+
+/** The push create the daemon sends for the benchmarks' sales (4990 NOK to the simulator's customer). */
+export function createBody(reference: string): string {
+  return JSON.stringify({
+    amount: { currency: 'NOK', value: 4990 },
+    paymentMethod: { type: 'WALLET' },
+    reference,
+    userFlow: 'PUSH_MESSAGE',
+    customer: { phoneNumber: '4790000000' },
+    customerInteraction: 'CUSTOMER_PRESENT',
+  })
+}
